@@ -1,0 +1,76 @@
+// A polling consumer for one queue of queue_messages. Polling (rather than LISTEN/NOTIFY) works
+// the same on PostgreSQL and on embedded PGlite and through any connection pooler; consumers in
+// the same process are also woken at once by enqueues made through `wake`.
+import type { Db } from "../db/connect.ts";
+import { claimMessage, completeMessage, releaseMessage } from "./queue.repository.ts";
+
+/** Milliseconds between polls of an idle queue: a new message waits at most this long (bounded
+ *  latency) while an idle process costs 5 cheap index scans a second. */
+export const IDLE_POLL_MS = 200;
+/** Milliseconds a claimed message stays leased to one consumer. Deliveries are bounded well
+ *  below this by Fedify's fetch timeouts, so a lease only expires when its consumer died. */
+export const LEASE_MS = 5 * 60_000;
+/** Milliseconds before a message whose handler threw is retried (doubling per attempt, capped). */
+const RETRY_BASE_MS = 1000;
+const RETRY_MAX_MS = 60 * 60_000;
+
+type Waker = () => void;
+const wakers = new Map<string, Set<Waker>>();
+
+/** Wakes this process's idle consumers of a queue (after an enqueue). */
+export function wake(queue: string): void {
+  for (const waker of wakers.get(queue) ?? []) waker();
+}
+
+export interface ConsumeOptions {
+  signal?: AbortSignal;
+  onError?: (error: unknown, message: unknown) => void;
+}
+
+/**
+ * Handles messages of `queue` one at a time until `signal` aborts, then waits for the message in
+ * hand to finish before resolving (graceful shutdown never abandons a half-handled message).
+ */
+export async function consumeQueue(
+  db: Db,
+  queue: string,
+  handler: (message: unknown) => Promise<void> | void,
+  options: ConsumeOptions = {},
+): Promise<void> {
+  const { signal } = options;
+  let sleeping: Waker | null = null;
+  const waker: Waker = () => sleeping?.();
+  const set = wakers.get(queue) ?? new Set();
+  set.add(waker);
+  wakers.set(queue, set);
+  const onAbort = () => sleeping?.();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    while (!signal?.aborted) {
+      const claimed = await claimMessage(db, queue, LEASE_MS);
+      if (claimed == null) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, IDLE_POLL_MS);
+          function done() {
+            clearTimeout(timer);
+            sleeping = null;
+            resolve();
+          }
+          sleeping = done;
+        });
+        continue;
+      }
+      try {
+        await handler(claimed.message);
+        await completeMessage(db, claimed.id);
+      } catch (error) {
+        options.onError?.(error, claimed.message);
+        const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (claimed.attempts - 1));
+        await releaseMessage(db, claimed.id, delay, String(error));
+      }
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    set.delete(waker);
+  }
+}

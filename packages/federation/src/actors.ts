@@ -1,0 +1,114 @@
+// Local actors to ActivityPub (toGroup, toPerson) and remote actors into rows (persistActor).
+import type { ActorKeyPair } from "@fedify/fedify";
+import { exportSpki } from "@fedify/fedify";
+import { type Actor, Endpoints, Group, Image, Person, Service } from "@fedify/vocab";
+import {
+  type CommunityRow,
+  ensureInstance,
+  hostOf,
+  type PersonRow,
+  upsertRemoteCommunity,
+  upsertRemotePerson,
+} from "@plenum/core";
+import type { PlenumContext } from "./context.ts";
+import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { toDate, toInstant } from "./temporal.ts";
+
+export function toGroup(ctx: PlenumContext, community: CommunityRow, keys: ActorKeyPair[]): Group {
+  const identifier = communityIdentifier(community.name);
+  const id = ctx.getActorUri(identifier);
+  return new Group({
+    id,
+    url: id,
+    preferredUsername: community.name,
+    name: community.title,
+    summary: community.description,
+    sensitive: community.nsfw,
+    // FEP-1b12: the group is attributed to its moderators collection (what Lemmy emits and reads).
+    attribution: ctx.getCollectionUri("moderators", { name: community.name }),
+    inbox: ctx.getInboxUri(identifier),
+    outbox: ctx.getCollectionUri("communityOutbox", { name: community.name }),
+    followers: ctx.getFollowersUri(identifier),
+    featured: ctx.getFeaturedUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    manuallyApprovesFollowers: false,
+    discoverable: true,
+    icon: community.icon_url ? new Image({ url: new URL(community.icon_url) }) : null,
+    image: community.banner_url ? new Image({ url: new URL(community.banner_url) }) : null,
+    published: toInstant(community.published_at),
+    updated: community.updated_at ? toInstant(community.updated_at) : null,
+    publicKey: keys[0]?.cryptographicKey ?? null,
+    assertionMethods: keys.map((key) => key.multikey),
+  });
+}
+
+export function toPerson(ctx: PlenumContext, person: PersonRow, keys: ActorKeyPair[]): Person | Service {
+  const identifier = personIdentifier(person.name);
+  const id = ctx.getActorUri(identifier);
+  const values = {
+    id,
+    url: id,
+    preferredUsername: person.name,
+    name: person.display_name,
+    summary: person.bio,
+    inbox: ctx.getInboxUri(identifier),
+    outbox: ctx.getCollectionUri("personOutbox", { name: person.name }),
+    followers: ctx.getFollowersUri(identifier),
+    endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+    icon: person.avatar_url ? new Image({ url: new URL(person.avatar_url) }) : null,
+    image: person.banner_url ? new Image({ url: new URL(person.banner_url) }) : null,
+    published: toInstant(person.published_at),
+    updated: person.updated_at ? toInstant(person.updated_at) : null,
+    publicKey: keys[0]?.cryptographicKey ?? null,
+    assertionMethods: keys.map((key) => key.multikey),
+  };
+  // Lemmy publishes bot accounts as Service.
+  return person.bot ? new Service(values) : new Person(values);
+}
+
+export type PersistedActor = { kind: "person"; row: PersonRow } | { kind: "community"; row: CommunityRow };
+
+/**
+ * Stores (or refreshes) a remote actor. Returns null for actors of our own origin, which are
+ * never overwritten from the network, and for actor types we do not model.
+ */
+export async function persistActor(ctx: PlenumContext, actor: Actor): Promise<PersistedActor | null> {
+  if (actor.id == null || actor.inboxId == null || actor.preferredUsername == null) return null;
+  if (actor.id.origin === ctx.origin) return null;
+  const { db } = ctx.data;
+  const key = await actor.getPublicKey(ctx).catch(() => null);
+  const common = {
+    ap_id: actor.id.href,
+    instance_id: await ensureInstance(db, hostOf(actor.id.href)),
+    name: actor.preferredUsername.toString(),
+    inbox_url: actor.inboxId.href,
+    shared_inbox_url: actor.endpoints?.sharedInbox?.href ?? null,
+    outbox_url: actor.outboxId?.href ?? null,
+    followers_url: actor.followersId?.href ?? null,
+    public_key_pem: key?.publicKey ? await exportSpki(key.publicKey) : null,
+    published_at: actor.published ? toDate(actor.published) : new Date(),
+    updated_at: actor.updated ? toDate(actor.updated) : null,
+    last_fetched_at: new Date(),
+  };
+  if (actor instanceof Group) {
+    const row = await upsertRemoteCommunity(db, {
+      ...common,
+      title: actor.name?.toString() ?? common.name,
+      description: actor.summary?.toString() ?? null,
+      nsfw: actor.sensitive ?? false,
+      moderators_url: actor.attributionId?.href ?? null,
+      featured_url: actor.featuredId?.href ?? null,
+    });
+    return { kind: "community", row };
+  }
+  if (actor instanceof Person || actor instanceof Service) {
+    const row = await upsertRemotePerson(db, {
+      ...common,
+      display_name: actor.name?.toString() ?? null,
+      bio: actor.summary?.toString() ?? null,
+      bot: actor instanceof Service,
+    });
+    return { kind: "person", row };
+  }
+  return null;
+}

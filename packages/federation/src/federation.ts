@@ -1,0 +1,145 @@
+// Builds Plenum's Fedify federation: actor, collection and object dispatchers, the inbox
+// listeners, WebFinger handles and NodeInfo. The listeners only translate and check, then call
+// services in @plenum/core.
+import { type Context, createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
+import { Accept, Activity, Follow, Person, Undo } from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
+import {
+  countAcceptedFollowers,
+  findKeyPairs,
+  findLocalCommunityByName,
+  findLocalPersonByName,
+  getInstanceStats,
+  listModerators,
+} from "@plenum/core";
+import { toGroup, toPerson } from "./actors.ts";
+import type { FederationContextData, PlenumFederation } from "./context.ts";
+import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./identifiers.ts";
+import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
+import { onUndone } from "./inbox/undo.ts";
+import { toCryptoKeyPairs } from "./keys.ts";
+
+/** Plenum's version as published in NodeInfo and the User-Agent. */
+export const PLENUM_VERSION = "0.1.0";
+
+const logger = getLogger(["plenum", "federation"]);
+
+export interface FederationOptions {
+  kv: KvStore;
+  queue: MessageQueue;
+  /** Public origin of every ActivityPub id (PLENUM_ORIGIN). */
+  origin: string;
+  /** Only for loopback tests and labs: lets Fedify fetch from and deliver to private addresses. */
+  allowPrivateAddress: boolean;
+  /** True in web-only processes: the worker process consumes the queue. */
+  manuallyStartQueue: boolean;
+}
+
+type Ctx = Context<FederationContextData>;
+
+async function actorRow(ctx: Ctx, identifier: string) {
+  const ref = parseActorIdentifier(identifier);
+  if (ref?.kind === "community") {
+    const row = await findLocalCommunityByName(ctx.data.db, ref.name);
+    return row && !row.deleted && !row.removed ? { kind: "community" as const, row } : null;
+  }
+  if (ref?.kind === "person") {
+    const row = await findLocalPersonByName(ctx.data.db, ref.name);
+    return row && !row.deleted ? { kind: "person" as const, row } : null;
+  }
+  return null;
+}
+
+export function createPlenumFederation(options: FederationOptions): PlenumFederation {
+  const federation = createFederation<FederationContextData>({
+    kv: options.kv,
+    queue: options.queue,
+    origin: options.origin,
+    allowPrivateAddress: options.allowPrivateAddress,
+    manuallyStartQueue: options.manuallyStartQueue,
+    userAgent: { software: `Plenum/${PLENUM_VERSION}`, url: options.origin },
+  });
+
+  federation
+    .setActorDispatcher("/{+identifier}", async (ctx, identifier) => {
+      const actor = await actorRow(ctx, identifier);
+      if (!actor) return null;
+      const keys = await ctx.getActorKeyPairs(identifier);
+      return actor.kind === "community" ? toGroup(ctx, actor.row, keys) : toPerson(ctx, actor.row, keys);
+    })
+    .setKeyPairsDispatcher(async (ctx, identifier) => {
+      const actor = await actorRow(ctx, identifier);
+      if (!actor) return [];
+      const owner = actor.kind === "community" ? { communityId: actor.row.id } : { personId: actor.row.id };
+      return toCryptoKeyPairs(await findKeyPairs(ctx.data.db, owner));
+    })
+    // acct:name@host names a community first, as on Lemmy where !name and @name share WebFinger.
+    .mapHandle(async (ctx, handle) => {
+      if (await findLocalCommunityByName(ctx.data.db, handle)) return communityIdentifier(handle);
+      if (await findLocalPersonByName(ctx.data.db, handle)) return personIdentifier(handle);
+      return null;
+    });
+
+  // Lemmy publishes only the number of followers, not who they are.
+  federation
+    .setFollowersDispatcher("/{+identifier}/followers", async (ctx, identifier) => {
+      const actor = await actorRow(ctx, identifier);
+      return actor ? { items: [] } : null;
+    })
+    .setCounter(async (ctx, identifier) => {
+      const actor = await actorRow(ctx, identifier);
+      if (actor?.kind !== "community") return 0;
+      return countAcceptedFollowers(ctx.data.db, actor.row.id);
+    });
+
+  // Recent activities; filled by the posts issue (Lemmy requires the property to exist). Custom
+  // collections, because Fedify's outbox route does not take the "/{+identifier}" form.
+  federation
+    .setOrderedCollectionDispatcher("communityOutbox", Activity, "/c/{name}/outbox", async (ctx, values) =>
+      (await findLocalCommunityByName(ctx.data.db, values.name)) ? { items: [] } : null,
+    )
+    .setCounter(() => 0);
+  federation
+    .setOrderedCollectionDispatcher("personOutbox", Activity, "/u/{name}/outbox", async (ctx, values) =>
+      (await findLocalPersonByName(ctx.data.db, values.name)) ? { items: [] } : null,
+    )
+    .setCounter(() => 0);
+
+  // Pinned posts; filled by the posts issue.
+  federation.setFeaturedDispatcher("/{+identifier}/featured", async (ctx, identifier) =>
+    (await actorRow(ctx, identifier))?.kind === "community" ? { items: [] } : null,
+  );
+
+  federation.setOrderedCollectionDispatcher("moderators", Person, "/c/{name}/moderators", async (ctx, values) => {
+    const community = await findLocalCommunityByName(ctx.data.db, values.name);
+    if (!community) return null;
+    const moderators = await listModerators(ctx.data.db, community.id);
+    // Lemmy reads this collection as a list of actor URLs, so items are ids, not embedded Persons.
+    return { items: moderators.map((m) => new URL(m.apId)) as unknown as Person[] };
+  });
+
+  federation
+    .setInboxListeners("/{+identifier}/inbox", "/inbox")
+    .on(Follow, onFollowed)
+    .on(Accept, onFollowAccepted)
+    .on(Undo, onUndone)
+    .onError((_ctx, error) => {
+      logger.error("Inbox listener failed: {error}", { error });
+    });
+
+  federation.setNodeInfoDispatcher("/nodeinfo/2.1", async (ctx) => {
+    const stats = await getInstanceStats(ctx.data.db);
+    return {
+      software: { name: "plenum", version: PLENUM_VERSION, homepage: new URL(ctx.origin) },
+      protocols: ["activitypub"],
+      openRegistrations: false,
+      usage: {
+        users: { total: stats.users, activeMonth: stats.activeMonth, activeHalfyear: stats.activeHalfyear },
+        localPosts: stats.localPosts,
+        localComments: stats.localComments,
+      },
+    };
+  });
+
+  return federation;
+}

@@ -1,0 +1,96 @@
+// Inbound Follow, Accept(Follow) and Undo(Follow). Bad or foreign input is dropped with a debug
+// log, never thrown: a throw would only make Fedify retry an activity that can never succeed.
+
+import type { InboxContext } from "@fedify/fedify";
+import { type Accept, Follow, isActor, type Undo } from "@fedify/vocab";
+import { getLogger } from "@logtape/logtape";
+import {
+  acceptRemoteFollow,
+  deleteFollow,
+  findCommunityByApId,
+  findLocalCommunityByName,
+  findPersonByApId,
+  markFollowAccepted,
+} from "@plenum/core";
+import { persistActor } from "../actors.ts";
+import type { FederationContextData } from "../context.ts";
+import { parseActorIdentifier } from "../identifiers.ts";
+
+const logger = getLogger(["plenum", "federation", "inbox"]);
+type Ctx = InboxContext<FederationContextData>;
+
+/** The local community a URL names, if it is one of ours. */
+async function localCommunityAt(ctx: Ctx, url: URL | null) {
+  if (url == null) return undefined;
+  const parsed = ctx.parseUri(url);
+  if (parsed?.type !== "actor") return undefined;
+  const ref = parseActorIdentifier(parsed.identifier);
+  if (ref?.kind !== "community") return undefined;
+  return findLocalCommunityByName(ctx.data.db, ref.name);
+}
+
+/** A remote person follows one of our communities: record it and accept (public communities). */
+export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
+  if (follow.id == null || follow.actorId == null) {
+    logger.debug("Follow without id or actor: dropped");
+    return;
+  }
+  const community = await localCommunityAt(ctx, follow.objectId);
+  if (!community) {
+    logger.debug("Follow of {object}, not a local community: dropped", { object: follow.objectId?.href });
+    return;
+  }
+  const actor = await follow.getActor(ctx);
+  if (actor == null || !isActor(actor)) {
+    logger.debug("Follow by {actor}, which could not be fetched: dropped", { actor: follow.actorId.href });
+    return;
+  }
+  const persisted = await persistActor(ctx, actor);
+  if (persisted?.kind !== "person") {
+    logger.debug("Follow by {actor}, not a remote person: dropped", { actor: follow.actorId.href });
+    return;
+  }
+  await acceptRemoteFollow(ctx.data.db, community.id, persisted.row.id, follow.id.href);
+  logger.info("{person} follows {community}", { person: persisted.row.ap_id, community: community.ap_id });
+}
+
+/** A remote community accepted a local person's Follow. */
+export async function onFollowAccepted(ctx: Ctx, accept: Accept): Promise<void> {
+  if (accept.actorId == null) return;
+  const community = await findCommunityByApId(ctx.data.db, accept.actorId.href);
+  if (!community || community.local) {
+    logger.debug("Accept from {actor}, not a known remote community: dropped", { actor: accept.actorId.href });
+    return;
+  }
+  // The Accept embeds our Follow (Lemmy keeps its id); take the follower from it. The signer is
+  // the community itself, and we only act if that person has a pending follow of it.
+  const follow = await accept
+    .getObject({
+      documentLoader: ctx.documentLoader,
+      contextLoader: ctx.contextLoader,
+      crossOrigin: "trust",
+    })
+    .catch(() => null);
+  if (!(follow instanceof Follow) || follow.actorId == null) {
+    logger.debug("Accept of something other than a Follow: dropped");
+    return;
+  }
+  const person = await findPersonByApId(ctx.data.db, follow.actorId.href);
+  if (!person?.local) return;
+  if (await markFollowAccepted(ctx.data.db, community.id, person.id)) {
+    logger.info("{community} accepted {person}", { person: person.ap_id, community: community.ap_id });
+  }
+}
+
+/** Undo(Follow): the remote person stops following. Matched by actor and object, because Lemmy
+ *  regenerates the inner Follow with a new id. */
+export async function onFollowUndone(ctx: Ctx, undo: Undo, follow: Follow): Promise<void> {
+  if (undo.actorId == null || follow.actorId?.href !== undo.actorId.href) {
+    logger.debug("Undo(Follow) whose inner actor differs from its actor: dropped");
+    return;
+  }
+  const community = await localCommunityAt(ctx, follow.objectId);
+  const person = await findPersonByApId(ctx.data.db, undo.actorId.href);
+  if (!community || !person || person.local) return;
+  await deleteFollow(ctx.data.db, community.id, person.id);
+}

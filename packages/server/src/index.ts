@@ -1,0 +1,4 @@
+export { buildApp } from "./app.ts";
+export { type Config, loadConfig, loadConfigOrExit } from "./config.ts";
+export { createLogger } from "./logging.ts";
+export { createRuntime, type Runtime, type RuntimeOptions, runWorker } from "./runtime.ts";

@@ -1,0 +1,83 @@
+// The parts a process runs on, wired once: database, Fedify (with its PostgreSQL stores) and
+// the worker loops. Entry points and tests build one Runtime and hand it to buildApp/startWorker.
+import {
+  consumeQueue,
+  type DatabaseHandle,
+  type DomainEvent,
+  EVENTS_QUEUE,
+  localUrls,
+  migrateToLatest,
+  openDatabase,
+} from "@plenum/core";
+import {
+  createPlenumFederation,
+  type FederationContextData,
+  handleDomainEvent,
+  type PlenumFederation,
+  PostgresKvStore,
+  PostgresMessageQueue,
+} from "@plenum/federation";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { createLogger } from "./logging.ts";
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  federation: PlenumFederation;
+  contextData: FederationContextData;
+  /** Closes the database; call after the app and the worker have stopped. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** An already open database (tests); otherwise the one the config names is opened. */
+  database?: DatabaseHandle;
+  logger?: Logger;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database =
+    options.database ??
+    (await openDatabase(
+      config.database.kind === "postgres"
+        ? { kind: "postgres", url: config.database.url }
+        : { kind: "embedded", dataDir: config.database.dataDir },
+    ));
+  await migrateToLatest(database.db);
+  const federation = createPlenumFederation({
+    kv: new PostgresKvStore(database.db),
+    queue: new PostgresMessageQueue(database.db),
+    origin: config.origin,
+    allowPrivateAddress: config.allowPrivateAddress,
+    // Queues are consumed only where runWorker is called (npm start, npm run worker).
+    manuallyStartQueue: true,
+  });
+  const contextData: FederationContextData = { db: database.db, urls: localUrls(config.origin) };
+  return {
+    config,
+    logger,
+    database,
+    federation,
+    contextData,
+    close: () => database.close(),
+  };
+}
+
+/**
+ * Runs the worker loops until `signal` aborts: Fedify's queue (inbox processing and deliveries)
+ * and the domain-event bridge. Resolves once both have finished the message in hand.
+ */
+export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<void> {
+  const { federation, contextData, database, logger } = runtime;
+  const context = federation.createContext(new URL(runtime.config.origin), contextData);
+  await Promise.all([
+    federation.startQueue(contextData, { signal }),
+    consumeQueue(database.db, EVENTS_QUEUE, (message) => handleDomainEvent(context, message as DomainEvent), {
+      signal,
+      onError: (error, message) => logger.error({ err: error, event: message }, "domain event handler failed"),
+    }),
+  ]);
+}
