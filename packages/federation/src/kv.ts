@@ -11,6 +11,9 @@ function expiry(options?: KvStoreSetOptions): Date | null {
 
 const notExpired = sql<boolean>`(expires_at is null or expires_at > now())`;
 
+/** The key as one text[] parameter (Kysely would otherwise expand an array into a row). */
+const keyParam = (key: KvKey) => sql<string[]>`${sql.val([...key])}::text[]`;
+
 export class PostgresKvStore implements KvStore {
   readonly #db: Db;
 
@@ -22,7 +25,7 @@ export class PostgresKvStore implements KvStore {
     const row = await this.#db
       .selectFrom("fedify_kv")
       .select("value")
-      .where("key", "=", [...key])
+      .where("key", "=", keyParam(key))
       .where(notExpired)
       .executeTakeFirst();
     // A missing key is undefined, not null: Fedify tells them apart (a stored null is a value).
@@ -34,16 +37,13 @@ export class PostgresKvStore implements KvStore {
     const expiresAt = expiry(options);
     await this.#db
       .insertInto("fedify_kv")
-      .values({ key: [...key], value: json, expires_at: expiresAt })
+      .values({ key: keyParam(key), value: json, expires_at: expiresAt })
       .onConflict((oc) => oc.column("key").doUpdateSet({ value: json, expires_at: expiresAt }))
       .execute();
   }
 
   async delete(key: KvKey): Promise<void> {
-    await this.#db
-      .deleteFrom("fedify_kv")
-      .where("key", "=", [...key])
-      .execute();
+    await this.#db.deleteFrom("fedify_kv").where("key", "=", keyParam(key)).execute();
   }
 
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
@@ -54,7 +54,7 @@ export class PostgresKvStore implements KvStore {
       const current = await trx
         .selectFrom("fedify_kv")
         .select(["value", sql<boolean>`${notExpired}`.as("live")])
-        .where("key", "=", [...key])
+        .where("key", "=", keyParam(key))
         .forUpdate()
         .executeTakeFirst();
       const currentValue = current?.live ? current.value : undefined;
@@ -63,13 +63,13 @@ export class PostgresKvStore implements KvStore {
         await trx
           .updateTable("fedify_kv")
           .set({ value: json, expires_at: expiresAt })
-          .where("key", "=", [...key])
+          .where("key", "=", keyParam(key))
           .execute();
         return true;
       }
       const inserted = await trx
         .insertInto("fedify_kv")
-        .values({ key: [...key], value: json, expires_at: expiresAt })
+        .values({ key: keyParam(key), value: json, expires_at: expiresAt })
         .onConflict((oc) => oc.column("key").doNothing())
         .executeTakeFirst();
       return (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;

@@ -3,7 +3,7 @@
 import formbody from "@fastify/formbody";
 import { getLocalCommunityPage, listLocalCommunities } from "@plenum/core";
 import { renderCommunityPage, renderHomePage, renderNotFoundPage } from "@plenum/web";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { sql } from "kysely";
 import { mountFedify } from "./http/fedify.ts";
 import type { Runtime } from "./runtime.ts";
@@ -19,7 +19,10 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // Fastify types trustProxy per shape; all three of ours are valid at run time.
     trustProxy: config.trustProxy as boolean,
-    disableRequestLogging: config.logLevel !== "debug" && config.logLevel !== "trace",
+    // One line per request only when debugging; Fedify already logs federation requests.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== "debug" && config.logLevel !== "trace",
+    }),
   });
 
   // Fedify first, before any body parsing, so signed inbox bodies reach it byte for byte.

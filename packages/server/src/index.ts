@@ -1,3 +1,4 @@
+export { ADMIN_USAGE, type AdminOutcome, runAdminCommand } from "./admin.ts";
 export { buildApp } from "./app.ts";
 export { type Config, loadConfig, loadConfigOrExit } from "./config.ts";
 export { createLogger } from "./logging.ts";

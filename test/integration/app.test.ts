@@ -1,0 +1,152 @@
+// The app factory driven through inject(): the community at one URL for browsers (HTML) and for
+// servers (ActivityPub JSON), discovery documents, health, and limits on inbox bodies.
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { buildApp, createRuntime, loadConfig, type Runtime, runAdminCommand } from "@plenum/server";
+import type { FastifyInstance } from "fastify";
+import { createTestDatabase } from "../support/database.ts";
+
+const ORIGIN = "https://plenum.test";
+const AP = "application/activity+json";
+
+describe("the app", () => {
+  let runtime: Runtime;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    const loaded = loadConfig({ PLENUM_ORIGIN: ORIGIN, LOG_LEVEL: "error" });
+    if (!loaded.ok) throw new Error(loaded.errors.join());
+    runtime = await createRuntime(loaded.config, { database: await createTestDatabase() });
+    app = await buildApp(runtime);
+    for (const argv of [
+      ["create-user", "alice", "--password", "correct horse battery", "--admin"],
+      ["create-community", "lobby", "--title", "The <Lobby> & co", "--mod", "alice", "--description", "Say hi"],
+    ]) {
+      const outcome = await runAdminCommand(runtime, argv);
+      if (!outcome.ok) throw new Error(outcome.message);
+    }
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await runtime?.close();
+  });
+
+  test("GET /healthz answers 200 while the database answers", async () => {
+    const response = await app.inject({ method: "GET", url: "/healthz" });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: "ok" });
+  });
+
+  test("a browser gets the community page as escaped HTML", async () => {
+    const response = await app.inject({ method: "GET", url: "/c/lobby", headers: { accept: "text/html" } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(response.body).toContain("<h1>The &lt;Lobby&gt; &amp; co</h1>");
+    expect(response.body).toContain("!lobby@plenum.test");
+    expect(response.body).toContain(`<link rel="alternate" type="application/activity+json" href="${ORIGIN}/c/lobby">`);
+    expect(response.body).not.toContain("<Lobby>");
+  });
+
+  test("a server gets the Group actor at the same URL, in Lemmy's shape", async () => {
+    const response = await app.inject({ method: "GET", url: "/c/lobby", headers: { accept: AP } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe(AP);
+    const group = response.json();
+    expect(group["@context"]).toContain("https://www.w3.org/ns/activitystreams");
+    expect(group).toMatchObject({
+      id: `${ORIGIN}/c/lobby`,
+      type: "Group",
+      preferredUsername: "lobby",
+      name: "The <Lobby> & co",
+      summary: "Say hi",
+      inbox: `${ORIGIN}/c/lobby/inbox`,
+      outbox: `${ORIGIN}/c/lobby/outbox`,
+      followers: `${ORIGIN}/c/lobby/followers`,
+      featured: `${ORIGIN}/c/lobby/featured`,
+      attributedTo: `${ORIGIN}/c/lobby/moderators`,
+      endpoints: { sharedInbox: `${ORIGIN}/inbox` },
+      publicKey: { id: `${ORIGIN}/c/lobby#main-key`, owner: `${ORIGIN}/c/lobby` },
+    });
+    expect(group.publicKey.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+  });
+
+  test("the moderators collection lists the moderators' actor URLs", async () => {
+    const response = await app.inject({ method: "GET", url: "/c/lobby/moderators", headers: { accept: AP } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ type: "OrderedCollection", orderedItems: [`${ORIGIN}/u/alice`] });
+  });
+
+  test("persons are Person actors at /u/{name}", async () => {
+    const response = await app.inject({ method: "GET", url: "/u/alice", headers: { accept: AP } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      id: `${ORIGIN}/u/alice`,
+      type: "Person",
+      preferredUsername: "alice",
+      inbox: `${ORIGIN}/u/alice/inbox`,
+      outbox: `${ORIGIN}/u/alice/outbox`,
+    });
+  });
+
+  test("WebFinger finds the community by acct: handle", async () => {
+    const response = await app.inject({
+      method: "GET",
+      url: "/.well-known/webfinger?resource=acct:lobby@plenum.test",
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().links).toContainEqual({ rel: "self", type: AP, href: `${ORIGIN}/c/lobby` });
+  });
+
+  test("WebFinger finds a person when no community has the name", async () => {
+    const response = await app.inject({
+      method: "GET",
+      url: "/.well-known/webfinger?resource=acct:alice@plenum.test",
+    });
+    expect(response.json().links).toContainEqual({ rel: "self", type: AP, href: `${ORIGIN}/u/alice` });
+  });
+
+  test("NodeInfo 2.1 names the software and protocol", async () => {
+    const wellKnown = await app.inject({ method: "GET", url: "/.well-known/nodeinfo" });
+    expect(wellKnown.json().links[0].href).toBe(`${ORIGIN}/nodeinfo/2.1`);
+    const nodeinfo = await app.inject({ method: "GET", url: "/nodeinfo/2.1" });
+    expect(nodeinfo.json()).toMatchObject({
+      version: "2.1",
+      software: { name: "plenum" },
+      protocols: ["activitypub"],
+      usage: { users: { total: 1 } },
+    });
+  });
+
+  test("an unknown community is a 404 page for browsers and servers alike", async () => {
+    const html = await app.inject({ method: "GET", url: "/c/nowhere", headers: { accept: "text/html" } });
+    expect(html.statusCode).toBe(404);
+    expect(html.body).toContain("There is no community called nowhere here.");
+    const json = await app.inject({ method: "GET", url: "/c/nowhere", headers: { accept: AP } });
+    expect(json.statusCode).toBe(404);
+  });
+
+  test("an inbox body over the limit is refused before it is read", async () => {
+    const response = await app.inject({
+      method: "POST",
+      url: "/inbox",
+      headers: { "content-type": AP },
+      payload: JSON.stringify({ type: "Create", padding: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({ error: "payload_too_large" });
+  });
+});
+
+describe("health without a database", () => {
+  test("GET /healthz answers 503 when the database is gone", async () => {
+    const loaded = loadConfig({ LOG_LEVEL: "silent" });
+    if (!loaded.ok) throw new Error(loaded.errors.join());
+    const runtime = await createRuntime(loaded.config, { database: await createTestDatabase() });
+    const app = await buildApp(runtime);
+    await runtime.close();
+    const response = await app.inject({ method: "GET", url: "/healthz" });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toEqual({ status: "unavailable", error: "database_unavailable" });
+    await app.close();
+  });
+});

@@ -1,0 +1,110 @@
+// Real Plenum instances for federation tests: each has its own database, listens on its own
+// loopback port, and runs its own worker, so activities really travel signed over HTTP through
+// the durable queue. PLENUM_ALLOW_PRIVATE_ADDRESS is on only here (loopback).
+import { createServer } from "node:net";
+import {
+  type AdminOutcome,
+  buildApp,
+  createRuntime,
+  loadConfig,
+  type Runtime,
+  runAdminCommand,
+  runWorker,
+} from "@plenum/server";
+import type { FastifyInstance } from "fastify";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
+
+export interface TestInstance {
+  origin: string;
+  runtime: Runtime;
+  app: FastifyInstance;
+  database: TestDatabase;
+  /** Runs an admin CLI command in-process; throws if it fails. */
+  admin(...argv: string[]): Promise<string>;
+  /** Stops serving and working, then starts again on the same port and database (a process restart). */
+  restart(): Promise<void>;
+  startWorker(): void;
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A port that was free a moment ago (the OS picks it). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export interface StartOptions {
+  /** Start without the worker (to inspect what a command left in the queue). */
+  worker?: boolean;
+}
+
+export async function startInstance(options: StartOptions = {}): Promise<TestInstance> {
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const loaded = loadConfig({
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PLENUM_ORIGIN: origin,
+    PLENUM_ALLOW_PRIVATE_ADDRESS: "true",
+    LOG_LEVEL: process.env.PLENUM_TEST_LOG_LEVEL ?? "error",
+  });
+  if (!loaded.ok) throw new Error(loaded.errors.join("; "));
+  const config = loaded.config;
+  const database = await createTestDatabase();
+  let runtime = await createRuntime(config, { database });
+  let app = await buildApp(runtime);
+  await app.listen({ port, host: "127.0.0.1" });
+  let controller: AbortController | null = null;
+  let worker: Promise<void> | null = null;
+
+  const instance: TestInstance = {
+    origin,
+    runtime,
+    app,
+    database,
+    async restart() {
+      const hadWorker = worker !== null;
+      await app.close();
+      await instance.stopWorker();
+      // The database stays; everything held in memory is built anew, as in a new process.
+      runtime = await createRuntime(config, { database });
+      app = await buildApp(runtime);
+      await app.listen({ port, host: "127.0.0.1" });
+      instance.runtime = runtime;
+      instance.app = app;
+      if (hadWorker) instance.startWorker();
+    },
+    async admin(...argv) {
+      const outcome: AdminOutcome = await runAdminCommand(runtime, argv);
+      if (!outcome.ok) throw new Error(`admin ${argv.join(" ")} failed: ${outcome.message}`);
+      return outcome.message;
+    },
+    startWorker() {
+      if (worker) return;
+      controller = new AbortController();
+      worker = runWorker(runtime, controller.signal);
+    },
+    async stopWorker() {
+      controller?.abort();
+      await worker;
+      controller = null;
+      worker = null;
+    },
+    async stop() {
+      await app.close();
+      await instance.stopWorker();
+      await runtime.close();
+    },
+  };
+  if (options.worker !== false) instance.startWorker();
+  return instance;
+}
