@@ -27,6 +27,10 @@ function recipientOf(actor: PersonRow | CommunityRow): Recipient {
 const activityId = (ctx: PlenumContext, type: string) =>
   new URL(`/activities/${type}/${crypto.randomUUID()}`, ctx.origin);
 
+/**
+ * Sends what an event calls for. Deliveries about one community carry its id as ordering key, so
+ * Fedify delivers them to each inbox in order (a Follow is never overtaken by its Undo).
+ */
 export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent): Promise<void> {
   const { db } = ctx.data;
   const [community, person] = await Promise.all([
@@ -46,7 +50,9 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
         object: new URL(community.ap_id),
         to: new URL(community.ap_id),
       });
-      await ctx.sendActivity({ identifier: personIdentifier(person.name) }, recipientOf(community), follow);
+      await ctx.sendActivity({ identifier: personIdentifier(person.name) }, recipientOf(community), follow, {
+        orderingKey: community.ap_id,
+      });
       return;
     }
     case "community_unfollowed": {
@@ -60,7 +66,9 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
           object: new URL(community.ap_id),
         }),
       });
-      await ctx.sendActivity({ identifier: personIdentifier(person.name) }, recipientOf(community), undo);
+      await ctx.sendActivity({ identifier: personIdentifier(person.name) }, recipientOf(community), undo, {
+        orderingKey: community.ap_id,
+      });
       return;
     }
     case "community_follow_accepted": {
@@ -75,7 +83,9 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
           object: new URL(community.ap_id),
         }),
       });
-      await ctx.sendActivity({ identifier: communityIdentifier(community.name) }, recipientOf(person), accept);
+      await ctx.sendActivity({ identifier: communityIdentifier(community.name) }, recipientOf(person), accept, {
+        orderingKey: community.ap_id,
+      });
       return;
     }
     default:

@@ -1,7 +1,7 @@
 // Builds Plenum's Fedify federation: actor, collection and object dispatchers, the inbox
 // listeners, WebFinger handles and NodeInfo. The listeners only translate and check, then call
 // services in @plenum/core.
-import { type Context, createFederation, type KvStore, type MessageQueue } from "@fedify/fedify";
+import { type Context, createFederation, getUserAgent, type KvStore, type MessageQueue } from "@fedify/fedify";
 import { Accept, Activity, Follow, Person, Undo } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
@@ -18,6 +18,7 @@ import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./i
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
 import { onUndone } from "./inbox/undo.ts";
 import { toCryptoKeyPairs } from "./keys.ts";
+import { boundedAuthenticatedLoader, cachedDocumentLoader } from "./loader.ts";
 
 /** Plenum's version as published in NodeInfo and the User-Agent. */
 export const PLENUM_VERSION = "0.1.0";
@@ -51,13 +52,20 @@ async function actorRow(ctx: Ctx, identifier: string) {
 }
 
 export function createPlenumFederation(options: FederationOptions): PlenumFederation {
+  const loaderOptions = {
+    allowPrivateAddress: options.allowPrivateAddress,
+    userAgent: getUserAgent({ software: `Plenum/${PLENUM_VERSION}`, url: options.origin }),
+  };
   const federation = createFederation<FederationContextData>({
     kv: options.kv,
     queue: options.queue,
     origin: options.origin,
-    allowPrivateAddress: options.allowPrivateAddress,
     manuallyStartQueue: options.manuallyStartQueue,
-    userAgent: { software: `Plenum/${PLENUM_VERSION}`, url: options.origin },
+    // Our loaders bound every remote fetch in time and size (loader.ts); they also carry the
+    // private-address setting and the User-Agent, which Fedify then must not be given itself.
+    documentLoaderFactory: () => cachedDocumentLoader(options.kv, loaderOptions),
+    contextLoaderFactory: () => cachedDocumentLoader(options.kv, loaderOptions),
+    authenticatedDocumentLoaderFactory: (identity) => boundedAuthenticatedLoader(identity, loaderOptions),
   });
 
   federation
