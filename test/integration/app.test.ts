@@ -1,6 +1,7 @@
 // The app factory driven through inject(): the community at one URL for browsers (HTML) and for
 // servers (ActivityPub JSON), discovery documents, health, and limits on inbox bodies.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { findLocalCommunityByName } from "@plenum/core";
 import { buildApp, createRuntime, loadConfig, type Runtime, runAdminCommand } from "@plenum/server";
 import type { FastifyInstance } from "fastify";
 import { createTestDatabase } from "../support/database.ts";
@@ -68,6 +69,17 @@ describe("the app", () => {
       publicKey: { id: `${ORIGIN}/c/lobby#main-key`, owner: `${ORIGIN}/c/lobby` },
     });
     expect(group.publicKey.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    // The URLs stored on the row (packages/core/src/urls.ts) are the ones Fedify serves.
+    const row = await findLocalCommunityByName(runtime.database.db, "lobby");
+    expect(row).toMatchObject({
+      ap_id: group.id,
+      inbox_url: group.inbox,
+      outbox_url: group.outbox,
+      followers_url: group.followers,
+      featured_url: group.featured,
+      moderators_url: group.attributedTo,
+      shared_inbox_url: group.endpoints.sharedInbox,
+    });
   });
 
   test("the moderators collection lists the moderators' actor URLs", async () => {
