@@ -32,7 +32,11 @@ describe("the embedded database", () => {
     const user = await createLocalUser(first.db, urls, { name: "dana", password: "correct horse battery" });
     expect(user.ok && typeof user.value.id).toBe("string");
     expect(user.ok && user.value.published_at).toBeInstanceOf(Date);
-    const community = await createLocalCommunity(first.db, urls, { name: "garden", title: "Garden", moderatorName: "dana" });
+    const community = await createLocalCommunity(first.db, urls, {
+      name: "garden",
+      title: "Garden",
+      moderatorName: "dana",
+    });
     expect(community.ok).toBe(true);
     await first.close();
 

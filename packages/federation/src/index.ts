@@ -3,6 +3,6 @@ export { handleDomainEvent } from "./bridge.ts";
 export type { FederationContextData, PlenumContext, PlenumFederation } from "./context.ts";
 export { createPlenumFederation, type FederationOptions, PLENUM_VERSION } from "./federation.ts";
 export { communityIdentifier, personIdentifier } from "./identifiers.ts";
-export { PostgresKvStore } from "./kv.ts";
+export { PostgresKvStore, purgeExpiredKv } from "./kv.ts";
 export { type ResolveError, resolveCommunity } from "./lookup.ts";
 export { FEDIFY_QUEUE, PostgresMessageQueue } from "./mq.ts";

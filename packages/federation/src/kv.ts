@@ -1,6 +1,8 @@
 // Fedify's KvStore on the fedify_kv table. Fedify 2's circuit breaker needs list() and cas(),
 // which @fedify/postgres 1.8 lacks, and it takes a postgres.js client rather than our pg pool
 // (docs/decisions/0003-fedify-stores-on-postgresql.md).
+
+import { isDeepStrictEqual } from "node:util";
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from "@fedify/fedify";
 import type { Db } from "@plenum/core";
 import { sql } from "kysely";
@@ -59,6 +61,11 @@ export class PostgresKvStore implements KvStore {
         .executeTakeFirst();
       const currentValue = current?.live ? current.value : undefined;
       if (!sameValue(currentValue, expectedValue)) return false;
+      // Swapping in undefined means "remove" (Fedify consumes nonces with cas(key, true, undefined)).
+      if (newValue === undefined) {
+        if (current) await trx.deleteFrom("fedify_kv").where("key", "=", keyParam(key)).execute();
+        return true;
+      }
       if (current) {
         await trx
           .updateTable("fedify_kv")
@@ -89,7 +96,15 @@ export class PostgresKvStore implements KvStore {
   }
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return JSON.stringify(a) === JSON.stringify(b);
+function sameValue(current: unknown, expected: unknown): boolean {
+  if (current === undefined || expected === undefined) return current === expected;
+  // jsonb keeps object keys in its own order, so compare structurally; the JSON round trip gives
+  // `expected` the shape a stored value has (no undefined members, dates as strings).
+  return isDeepStrictEqual(current, JSON.parse(JSON.stringify(expected)));
+}
+
+/** Deletes expired entries (reads already ignore them); the worker calls this periodically. */
+export async function purgeExpiredKv(db: Db): Promise<number> {
+  const result = await db.deleteFrom("fedify_kv").where("expires_at", "<", new Date()).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

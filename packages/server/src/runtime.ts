@@ -16,10 +16,16 @@ import {
   type PlenumFederation,
   PostgresKvStore,
   PostgresMessageQueue,
+  purgeExpiredKv,
 } from "@plenum/federation";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { createLogger } from "./logging.ts";
+import { runPeriodically } from "./periodic.ts";
+
+/** Milliseconds between purges of expired key-value entries (spent nonces, cached documents).
+ *  Reads already ignore them, so this only bounds the table's growth. */
+const KV_PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface Runtime {
   config: Config;
@@ -41,11 +47,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const logger = options.logger ?? createLogger(config.logLevel);
   const database =
     options.database ??
-    (await openDatabase(
-      config.database.kind === "postgres"
-        ? { kind: "postgres", url: config.database.url }
-        : { kind: "embedded", dataDir: config.database.dataDir },
-    ));
+    (await openDatabase(config.database, {
+      onIdleError: (error) => logger.warn({ err: error }, "an idle database connection failed; the pool replaces it"),
+    }));
   await migrateToLatest(database.db);
   const federation = createPlenumFederation({
     kv: new PostgresKvStore(database.db),
@@ -67,8 +71,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 }
 
 /**
- * Runs the worker loops until `signal` aborts: Fedify's queue (inbox processing and deliveries)
- * and the domain-event bridge. Resolves once both have finished the message in hand.
+ * Runs the worker loops until `signal` aborts: Fedify's queue (inbox processing and deliveries),
+ * the domain-event bridge and periodic maintenance. Resolves once each has finished what it had
+ * in hand.
  */
 export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<void> {
   const { federation, contextData, database, logger } = runtime;
@@ -79,5 +84,11 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<
       signal,
       onError: (error, message) => logger.error({ err: error, event: message }, "domain event handler failed"),
     }),
+    runPeriodically(
+      signal,
+      KV_PURGE_INTERVAL_MS,
+      () => purgeExpiredKv(database.db),
+      (error) => logger.error({ err: error }, "purging expired key-value entries failed"),
+    ),
   ]);
 }

@@ -29,9 +29,24 @@ const DEFAULT_POOL_SIZE = 10;
  * persisted in dataDir, reached through the same pg.Pool driver path so that value types
  * (bigint ids as strings, timestamptz as Date) match production (see docs/decisions/0002).
  */
-export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+export interface OpenOptions {
+  /**
+   * Called when an idle pooled connection fails (database restart, failover, terminated backend).
+   * pg emits these on the pool; without a listener they would crash the process. The pool
+   * replaces the connection by itself.
+   */
+  onIdleError?: (error: Error) => void;
+}
+
+function reportToStderr(error: Error): void {
+  process.stderr.write(`database connection lost while idle: ${error.message}\n`);
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const onIdleError = options.onIdleError ?? reportToStderr;
   if (target.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? DEFAULT_POOL_SIZE });
+    pool.on("error", onIdleError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
@@ -45,6 +60,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     throw error;
   });
   const pool = new pg.Pool(createPgConfig(pglite));
+  pool.on("error", onIdleError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -13,6 +13,8 @@ export const LEASE_MS = 5 * 60_000;
 /** Milliseconds before a message whose handler threw is retried (doubling per attempt, capped). */
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 60 * 60_000;
+/** Longest wait, in milliseconds, between claim attempts while the database keeps failing. */
+const DB_RETRY_MAX_MS = 10_000;
 
 type Waker = () => void;
 const wakers = new Map<string, Set<Waker>>();
@@ -45,29 +47,50 @@ export async function consumeQueue(
   wakers.set(queue, set);
   const onAbort = () => sleeping?.();
   signal?.addEventListener("abort", onAbort);
+  // Consecutive database failures; each waits longer, so an outage is not a busy loop.
+  let failures = 0;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        sleeping = null;
+        resolve();
+      }
+      sleeping = done;
+    });
   try {
     while (!signal?.aborted) {
-      const claimed = await claimMessage(db, queue, LEASE_MS);
+      let claimed: Awaited<ReturnType<typeof claimMessage>>;
+      try {
+        claimed = await claimMessage(db, queue, LEASE_MS);
+        failures = 0;
+      } catch (error) {
+        // The database is unreachable or restarting: keep the consumer alive and try again.
+        failures += 1;
+        options.onError?.(error, null);
+        await sleep(Math.min(DB_RETRY_MAX_MS, IDLE_POLL_MS * 2 ** failures));
+        continue;
+      }
       if (claimed == null) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, IDLE_POLL_MS);
-          function done() {
-            clearTimeout(timer);
-            sleeping = null;
-            resolve();
-          }
-          sleeping = done;
-        });
+        await sleep(IDLE_POLL_MS);
         continue;
       }
       try {
         await handler(claimed.message);
-        await completeMessage(db, claimed.id);
       } catch (error) {
         options.onError?.(error, claimed.message);
         const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (claimed.attempts - 1));
-        await releaseMessage(db, claimed.id, delay, String(error));
+        await releaseMessage(db, claimed.id, delay, String(error)).catch((releaseError: unknown) =>
+          // Not released: the lease runs out and the message comes back anyway.
+          options.onError?.(releaseError, claimed.message),
+        );
+        continue;
       }
+      await completeMessage(db, claimed.id).catch((completeError: unknown) =>
+        // Not deleted: it will be handled again after its lease (at-least-once delivery).
+        options.onError?.(completeError, claimed.message),
+      );
     }
   } finally {
     signal?.removeEventListener("abort", onAbort);
