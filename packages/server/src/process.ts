@@ -45,13 +45,15 @@ export async function runProcess(role: Role): Promise<void> {
       `\nPlenum is running at ${config.origin} (listening on ${config.host}:${config.port}, ${where}).\n`,
     );
     if ((await countLocalUsers(runtime.database.db)) === 0) {
-      const stopFirst =
+      const embeddedNote =
         config.database.kind === "embedded"
-          ? "Stop Plenum (Ctrl+C; the embedded database has one user at a time), then run:\n  "
-          : "Run:\n  ";
+          ? "The embedded database serves one process at a time: stop Plenum (Ctrl+C) first, then start it again.\n"
+          : "";
       process.stdout.write(
-        `No accounts yet. To create the first admin and a community, ${stopFirst}npm run admin -- create-user <name> --password <password> --admin\n` +
-          `  npm run admin -- create-community <name> --title "<title>" --mod <name>\n\n`,
+        "No accounts yet. Create the first admin and a community with:\n" +
+          "  npm run admin -- create-user <name> --password <password> --admin\n" +
+          '  npm run admin -- create-community <name> --title "<title>" --mod <name>\n' +
+          `${embeddedNote}\n`,
       );
     }
   } else {
