@@ -14,6 +14,13 @@ describe("configuration from the environment", () => {
         allowPrivateAddress: false,
         trustProxy: false,
         logLevel: "info",
+        rateLimits: {
+          register: { max: 10, perSeconds: 3600 },
+          login: { max: 10, perSeconds: 60 },
+          post: { max: 6, perSeconds: 600 },
+          comment: { max: 6, perSeconds: 600 },
+          vote: { max: 180, perSeconds: 60 },
+        },
       },
     });
   });
@@ -39,6 +46,8 @@ describe("configuration from the environment", () => {
     ["DATABASE_URL", "mysql://x", "DATABASE_URL: must be a postgres:// or postgresql:// connection URL"],
     ["PLENUM_ALLOW_PRIVATE_ADDRESS", "maybe", "PLENUM_ALLOW_PRIVATE_ADDRESS: must be true or false"],
     ["LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"],
+    ["PLENUM_RATE_LIMITS", "posts=1/60", 'PLENUM_RATE_LIMITS: "posts=1/60" is not action=max/seconds'],
+    ["PLENUM_RATE_LIMITS", "post=1/0", 'PLENUM_RATE_LIMITS: "post=1/0" is not action=max/seconds'],
   ])("%s=%s is refused with a clear message", (name, value, message) => {
     const result = loadConfig({ [name]: value });
     expect(result.ok).toBe(false);
@@ -58,5 +67,17 @@ describe("configuration from the environment", () => {
   ])("PLENUM_TRUST_PROXY=%s", (value, expected) => {
     const result = loadConfig({ PLENUM_TRUST_PROXY: value });
     expect(result.ok && result.config.trustProxy).toEqual(expected);
+  });
+
+  test("PLENUM_RATE_LIMITS overrides single actions, or turns limits off", () => {
+    const result = loadConfig({ PLENUM_RATE_LIMITS: "post=20/60, comment=100/60" });
+    if (!result.ok) throw new Error(result.errors.join());
+    expect(result.config.rateLimits).toMatchObject({
+      post: { max: 20, perSeconds: 60 },
+      comment: { max: 100, perSeconds: 60 },
+      register: { max: 10, perSeconds: 3600 },
+    });
+    const off = loadConfig({ PLENUM_RATE_LIMITS: "off" });
+    expect(off.ok && off.config.rateLimits).toBeNull();
   });
 });

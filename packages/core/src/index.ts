@@ -1,7 +1,12 @@
 // @plenum/core: the domain. No HTTP and no ActivityPub vocabulary here.
+export * from "./accounts/account.service.ts";
+export * from "./accounts/login-tokens.ts";
+export * from "./comments/comment.repository.ts";
 export * from "./communities/community.repository.ts";
 export * from "./communities/community.service.ts";
 export * from "./communities/community.view.ts";
+export * from "./content/languages.ts";
+export * from "./content/markdown.ts";
 export * from "./db/connect.ts";
 export * from "./db/migrate.ts";
 export type * from "./db/schema.ts";
@@ -11,7 +16,11 @@ export * from "./instances/instance.view.ts";
 export * from "./keys/key-pairs.ts";
 export * from "./persons/person.repository.ts";
 export * from "./persons/person.service.ts";
+export * from "./posts/post.repository.ts";
 export * from "./queue/consumer.ts";
 export * from "./queue/queue.repository.ts";
 export * from "./result.ts";
+export * from "./site/site.service.ts";
 export * from "./urls.ts";
+export * from "./votes/save.service.ts";
+export * from "./votes/vote.service.ts";

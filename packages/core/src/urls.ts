@@ -12,6 +12,8 @@ export interface LocalUrls {
   followers(actorUrl: string): string;
   featured(communityUrl: string): string;
   moderators(communityUrl: string): string;
+  post(id: string): string;
+  comment(id: string): string;
 }
 
 export function localUrls(origin: string): LocalUrls {
@@ -26,6 +28,8 @@ export function localUrls(origin: string): LocalUrls {
     followers: (actorUrl) => `${actorUrl}/followers`,
     featured: (communityUrl) => `${communityUrl}/featured`,
     moderators: (communityUrl) => `${communityUrl}/moderators`,
+    post: (id) => `${base}/post/${id}`,
+    comment: (id) => `${base}/comment/${id}`,
   };
 }
 

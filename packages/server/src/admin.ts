@@ -42,6 +42,8 @@ export async function runAdminCommand(runtime: Runtime, argv: string[]): Promise
           return { ok: false, message: `Invalid name "${name}": use 3-20 characters of a-z, 0-9 and _.` };
         case "name_taken":
           return { ok: false, message: `A user called ${name} already exists.` };
+        case "email_taken":
+          return { ok: false, message: "That email address is already in use." };
         case "invalid_password":
           return {
             ok: false,

@@ -1,10 +1,12 @@
 // The Fastify app factory. It only wires routes to services and views; tests drive it through
 // app.inject() and real listeners alike.
+import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import { getLocalCommunityPage, listLocalCommunities } from "@plenum/core";
 import { renderCommunityPage, renderHomePage, renderNotFoundPage } from "@plenum/web";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { sql } from "kysely";
+import { registerApiV3 } from "./api/v3/index.ts";
 import { mountFedify } from "./http/fedify.ts";
 import type { Runtime } from "./runtime.ts";
 
@@ -28,6 +30,8 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   // Fedify first, before any body parsing, so signed inbox bodies reach it byte for byte.
   mountFedify(app, federation, contextData);
   await app.register(formbody);
+  await app.register(cookie);
+  await registerApiV3(app, runtime);
 
   app.get("/healthz", async (_request, reply) => {
     try {

@@ -47,6 +47,47 @@ const trustProxy = z.string().transform((value): boolean | number | string[] => 
     .filter(Boolean);
 });
 
+/** Actions with their own rate limit, and the defaults: Lemmy 0.19's local_site_rate_limit
+ *  defaults for register, post and comment; login and vote are ours (vote as Lemmy's message bucket). */
+export const RATE_LIMITED_ACTIONS = ["register", "login", "post", "comment", "vote"] as const;
+export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
+export interface RateLimit {
+  max: number;
+  /** Window length in seconds. */
+  perSeconds: number;
+}
+export type RateLimits = Record<RateLimitedAction, RateLimit> | null;
+
+const DEFAULT_RATE_LIMITS: Record<RateLimitedAction, RateLimit> = {
+  register: { max: 10, perSeconds: 3600 },
+  login: { max: 10, perSeconds: 60 },
+  post: { max: 6, perSeconds: 600 },
+  comment: { max: 6, perSeconds: 600 },
+  vote: { max: 180, perSeconds: 60 },
+};
+
+/** PLENUM_RATE_LIMITS: "off", or overrides such as "post=10/600,comment=30/60" (max/seconds). */
+const rateLimits = z.string().transform((value, ctx): RateLimits => {
+  if (value.trim().toLowerCase() === "off") return null;
+  const limits = { ...DEFAULT_RATE_LIMITS };
+  for (const part of value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^([a-z]+)=(\d+)\/(\d+)$/.exec(part);
+    const action = match?.[1] as RateLimitedAction | undefined;
+    if (!match || !action || !RATE_LIMITED_ACTIONS.includes(action) || Number(match[3]) === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `"${part}" is not action=max/seconds with action one of ${RATE_LIMITED_ACTIONS.join(", ")}`,
+      });
+      return z.NEVER;
+    }
+    limits[action] = { max: Number(match[2]), perSeconds: Number(match[3]) };
+  }
+  return limits;
+});
+
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
   message: "must be one of fatal, error, warn, info, debug, trace, silent",
 });
@@ -60,6 +101,7 @@ const schema = z.object({
   PLENUM_ALLOW_PRIVATE_ADDRESS: booleanFlag.default(false),
   PLENUM_TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: logLevel.default("info"),
+  PLENUM_RATE_LIMITS: rateLimits.default(DEFAULT_RATE_LIMITS),
 });
 
 export interface Config {
@@ -70,6 +112,8 @@ export interface Config {
   allowPrivateAddress: boolean;
   trustProxy: boolean | number | string[];
   logLevel: z.infer<typeof logLevel>;
+  /** Per-IP limits of the API's write actions; null turns them off (tests, benchmarks). */
+  rateLimits: RateLimits;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -98,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowPrivateAddress: e.PLENUM_ALLOW_PRIVATE_ADDRESS,
       trustProxy: e.PLENUM_TRUST_PROXY,
       logLevel: e.LOG_LEVEL,
+      rateLimits: e.PLENUM_RATE_LIMITS,
     },
   };
 }

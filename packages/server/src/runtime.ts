@@ -5,6 +5,7 @@ import {
   type DatabaseHandle,
   type DomainEvent,
   EVENTS_QUEUE,
+  ensureSite,
   localUrls,
   migrateToLatest,
   openDatabase,
@@ -51,6 +52,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       onIdleError: (error) => logger.warn({ err: error }, "an idle database connection failed; the pool replaces it"),
     }));
   await migrateToLatest(database.db);
+  await ensureSite(database.db);
   const federation = createPlenumFederation({
     kv: new PostgresKvStore(database.db),
     queue: new PostgresMessageQueue(database.db),

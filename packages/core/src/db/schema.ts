@@ -42,6 +42,9 @@ export interface PersonTable extends FederatedColumns {
   updated_at: NullableTimestamp;
   last_fetched_at: NullableTimestamp;
   deleted: DefaultFalse;
+  pronouns: Generated<string[]>;
+  post_count: Counter;
+  comment_count: Counter;
 }
 
 export interface LocalUserTable {
@@ -50,6 +53,60 @@ export interface LocalUserTable {
   email: string | null;
   admin: DefaultFalse;
   created_at: CreatedAt;
+  show_nsfw: DefaultFalse;
+  blur_nsfw: Generated<boolean>;
+  show_bot_accounts: Generated<boolean>;
+  show_read_posts: Generated<boolean>;
+  show_scores: Generated<boolean>;
+  show_avatars: Generated<boolean>;
+  open_links_in_new_tab: DefaultFalse;
+  default_sort_type: Generated<string>;
+  default_listing_type: Generated<string>;
+  theme: Generated<string>;
+  interface_language: Generated<string>;
+  email_verified: DefaultFalse;
+  accepted_application: Generated<boolean>;
+}
+
+export type RegistrationMode = "Open" | "RequireApplication" | "Closed";
+
+export interface SiteTable {
+  id: number;
+  name: string;
+  description: string | null;
+  sidebar: string | null;
+  icon_url: string | null;
+  banner_url: string | null;
+  legal_information: string | null;
+  registration_mode: Generated<RegistrationMode>;
+  application_question: string | null;
+  enable_downvotes: Generated<boolean>;
+  enable_nsfw: Generated<boolean>;
+  community_creation_admin_only: DefaultFalse;
+  default_sort_type: Generated<string>;
+  default_listing_type: Generated<string>;
+  hide_modlog_mod_names: Generated<boolean>;
+  pronouns: string[];
+  jwt_secret: string;
+  published_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: NullableTimestamp;
+}
+
+export interface LoginTokenTable {
+  token_hash: string;
+  person_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  published_at: CreatedAt;
+}
+
+export interface RegistrationApplicationTable {
+  id: Id;
+  person_id: string;
+  answer: string;
+  admin_id: string | null;
+  deny_reason: string | null;
+  published_at: CreatedAt;
 }
 
 export interface CommunityTable extends FederatedColumns {
@@ -74,6 +131,10 @@ export interface CommunityTable extends FederatedColumns {
   last_fetched_at: NullableTimestamp;
   deleted: DefaultFalse;
   removed: DefaultFalse;
+  visibility: Generated<string>;
+  hidden: DefaultFalse;
+  post_count: Counter;
+  comment_count: Counter;
 }
 
 export interface CommunityModeratorTable {
@@ -101,7 +162,13 @@ export interface PostTable extends FederatedColumns {
   url: string | null;
   body: string | null;
   nsfw: DefaultFalse;
-  language: string | null;
+  language_id: Generated<number>;
+  embed_title: string | null;
+  embed_description: string | null;
+  thumbnail_url: string | null;
+  embed_video_url: string | null;
+  url_content_type: string | null;
+  alt_text: string | null;
   published_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: NullableTimestamp;
   deleted: DefaultFalse;
@@ -123,7 +190,8 @@ export interface CommentTable extends FederatedColumns {
   parent_id: string | null;
   path: string;
   body: string;
-  language: string | null;
+  language_id: Generated<number>;
+  distinguished: DefaultFalse;
   published_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_at: NullableTimestamp;
   deleted: DefaultFalse;
@@ -164,6 +232,18 @@ export interface ActorKeyPairTable {
   created_at: CreatedAt;
 }
 
+export interface PostSaveTable {
+  person_id: string;
+  post_id: string;
+  published_at: CreatedAt;
+}
+
+export interface CommentSaveTable {
+  person_id: string;
+  comment_id: string;
+  published_at: CreatedAt;
+}
+
 export interface FedifyKvTable {
   key: string[];
   value: ColumnType<unknown, string, string>;
@@ -194,6 +274,11 @@ export interface Database {
   post_votes: PostVoteTable;
   comment_votes: CommentVoteTable;
   actor_key_pairs: ActorKeyPairTable;
+  site: SiteTable;
+  login_tokens: LoginTokenTable;
+  registration_applications: RegistrationApplicationTable;
+  post_saves: PostSaveTable;
+  comment_saves: CommentSaveTable;
   fedify_kv: FedifyKvTable;
   queue_messages: QueueMessageTable;
 }
@@ -208,3 +293,13 @@ export type NewCommunity = Insertable<CommunityTable>;
 export type CommunityUpdate = Updateable<CommunityTable>;
 export type CommunityFollowRow = Selectable<CommunityFollowTable>;
 export type ActorKeyPairRow = Selectable<ActorKeyPairTable>;
+export type SiteRow = Selectable<SiteTable>;
+export type SiteUpdate = Updateable<SiteTable>;
+export type LocalUserUpdate = Updateable<LocalUserTable>;
+export type PostRow = Selectable<PostTable>;
+export type NewPost = Insertable<PostTable>;
+export type PostUpdate = Updateable<PostTable>;
+export type CommentRow = Selectable<CommentTable>;
+export type NewComment = Insertable<CommentTable>;
+export type CommentUpdate = Updateable<CommentTable>;
+export type RegistrationApplicationRow = Selectable<RegistrationApplicationTable>;

@@ -17,6 +17,7 @@ export const MAX_PASSWORD_LENGTH = 60;
 export type CreateUserError =
   | { type: "invalid_name"; name: string }
   | { type: "name_taken"; name: string }
+  | { type: "email_taken" }
   | { type: "invalid_password"; reason: "too_short" | "too_long" };
 
 export interface CreateUserInput {
@@ -24,6 +25,16 @@ export interface CreateUserInput {
   password: string;
   admin?: boolean;
   email?: string | null;
+  showNsfw?: boolean;
+  /** False while a registration application waits for an admin. */
+  acceptedApplication?: boolean;
+}
+
+export function checkPasswordLength(password: string): "too_short" | "too_long" | null {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) return "too_short";
+  if (length > MAX_PASSWORD_LENGTH) return "too_long";
+  return null;
 }
 
 export async function createLocalUser(
@@ -32,9 +43,11 @@ export async function createLocalUser(
   input: CreateUserInput,
 ): Promise<Result<PersonRow, CreateUserError>> {
   if (!ACTOR_NAME_PATTERN.test(input.name)) return err({ type: "invalid_name", name: input.name });
-  if (input.password.length < MIN_PASSWORD_LENGTH) return err({ type: "invalid_password", reason: "too_short" });
-  if (input.password.length > MAX_PASSWORD_LENGTH) return err({ type: "invalid_password", reason: "too_long" });
+  const passwordProblem = checkPasswordLength(input.password);
+  if (passwordProblem) return err({ type: "invalid_password", reason: passwordProblem });
   if (await findLocalPersonByName(db, input.name)) return err({ type: "name_taken", name: input.name });
+  const email = input.email?.trim() || null;
+  if (email && (await emailTaken(db, email))) return err({ type: "email_taken" });
   const passwordHash = await hash(input.password);
   const apId = urls.person(input.name);
   try {
@@ -56,7 +69,9 @@ export async function createLocalUser(
           person_id: person.id,
           password_hash: passwordHash,
           admin: input.admin ?? false,
-          email: input.email ?? null,
+          email,
+          show_nsfw: input.showNsfw ?? false,
+          accepted_application: input.acceptedApplication ?? true,
         })
         .execute();
       await createKeyPairs(trx, { personId: person.id });
@@ -64,9 +79,22 @@ export async function createLocalUser(
     });
     return ok(person);
   } catch (error) {
-    if (isUniqueViolation(error)) return err({ type: "name_taken", name: input.name });
+    if (isUniqueViolation(error)) {
+      return (error as { constraint?: string }).constraint === "local_users_email_key"
+        ? err({ type: "email_taken" })
+        : err({ type: "name_taken", name: input.name });
+    }
     throw error;
   }
+}
+
+async function emailTaken(db: Db, email: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("local_users")
+    .select("person_id")
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** PostgreSQL's unique_violation: a concurrent insert won the race. */

@@ -1,0 +1,158 @@
+// Rows and views to Lemmy API v3 shapes (lemmy-js-client 0.19 types). Ids are numbers on the
+// wire (ours are bigint strings, far below 2^53); times are ISO 8601 strings.
+import type { CommentRow, CommunityRow, LocalAccount, PersonRow, PostRow } from "@plenum/core";
+
+export const iso = (date: Date) => date.toISOString();
+export const isoOrUndefined = (date: Date | null | undefined) => (date ? date.toISOString() : undefined);
+export const num = (id: string) => Number(id);
+/** Lemmy omits absent optional fields rather than sending null. */
+export const opt = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
+export function toApiPerson(person: PersonRow) {
+  return {
+    id: num(person.id),
+    name: person.name,
+    display_name: opt(person.display_name),
+    avatar: opt(person.avatar_url),
+    banned: false,
+    published: iso(person.published_at),
+    updated: isoOrUndefined(person.updated_at),
+    actor_id: person.ap_id,
+    bio: opt(person.bio),
+    local: person.local,
+    banner: opt(person.banner_url),
+    deleted: person.deleted,
+    bot_account: person.bot,
+    instance_id: num(person.instance_id),
+    // Plenum: structured pronouns, shown as `name [they/them, any]`.
+    pronouns: person.pronouns,
+  };
+}
+
+export function toApiPersonCounts(person: PersonRow) {
+  return { person_id: num(person.id), post_count: person.post_count, comment_count: person.comment_count };
+}
+
+export function toApiCommunity(community: CommunityRow) {
+  return {
+    id: num(community.id),
+    name: community.name,
+    title: community.title,
+    description: opt(community.description),
+    removed: community.removed,
+    published: iso(community.published_at),
+    updated: isoOrUndefined(community.updated_at),
+    deleted: community.deleted,
+    nsfw: community.nsfw,
+    actor_id: community.ap_id,
+    local: community.local,
+    icon: opt(community.icon_url),
+    banner: opt(community.banner_url),
+    hidden: community.hidden,
+    posting_restricted_to_mods: community.posting_restricted_to_mods,
+    instance_id: num(community.instance_id),
+    visibility: community.visibility,
+    // Plenum: the sidebar, kept apart from the short description (Lemmy 0.19 has only one field).
+    sidebar: opt(community.sidebar),
+  };
+}
+
+export function toApiLocalUser(account: LocalAccount) {
+  const u = account.localUser;
+  return {
+    id: num(u.person_id),
+    person_id: num(u.person_id),
+    email: opt(u.email),
+    show_nsfw: u.show_nsfw,
+    theme: u.theme,
+    default_sort_type: u.default_sort_type,
+    default_listing_type: u.default_listing_type,
+    interface_language: u.interface_language,
+    show_avatars: u.show_avatars,
+    send_notifications_to_email: false,
+    show_scores: u.show_scores,
+    show_bot_accounts: u.show_bot_accounts,
+    show_read_posts: u.show_read_posts,
+    email_verified: u.email_verified,
+    accepted_application: u.accepted_application,
+    open_links_in_new_tab: u.open_links_in_new_tab,
+    blur_nsfw: u.blur_nsfw,
+    auto_expand: false,
+    infinite_scroll_enabled: false,
+    admin: u.admin,
+    post_listing_mode: "List",
+    totp_2fa_enabled: false,
+    enable_keyboard_navigation: false,
+    enable_animated_images: true,
+    collapse_bot_comments: false,
+  };
+}
+
+export function toApiPost(post: PostRow) {
+  return {
+    id: num(post.id),
+    name: post.title,
+    url: opt(post.url),
+    body: opt(post.body),
+    creator_id: num(post.creator_id),
+    community_id: num(post.community_id),
+    removed: post.removed,
+    locked: post.locked,
+    published: iso(post.published_at),
+    updated: isoOrUndefined(post.updated_at),
+    deleted: post.deleted,
+    nsfw: post.nsfw,
+    embed_title: opt(post.embed_title),
+    embed_description: opt(post.embed_description),
+    thumbnail_url: opt(post.thumbnail_url),
+    ap_id: post.ap_id,
+    local: post.local,
+    embed_video_url: opt(post.embed_video_url),
+    language_id: post.language_id,
+    featured_community: post.featured_community,
+    featured_local: post.featured_local,
+    url_content_type: opt(post.url_content_type),
+    alt_text: opt(post.alt_text),
+  };
+}
+
+export function toApiPostCounts(post: PostRow) {
+  return {
+    post_id: num(post.id),
+    comments: post.comment_count,
+    score: post.score,
+    upvotes: post.upvotes,
+    downvotes: post.downvotes,
+    published: iso(post.published_at),
+    newest_comment_time: iso(post.newest_comment_at ?? post.published_at),
+  };
+}
+
+export function toApiComment(comment: CommentRow) {
+  return {
+    id: num(comment.id),
+    creator_id: num(comment.creator_id),
+    post_id: num(comment.post_id),
+    content: comment.body,
+    removed: comment.removed,
+    published: iso(comment.published_at),
+    updated: isoOrUndefined(comment.updated_at),
+    deleted: comment.deleted,
+    ap_id: comment.ap_id,
+    local: comment.local,
+    path: comment.path,
+    distinguished: comment.distinguished,
+    language_id: comment.language_id,
+  };
+}
+
+export function toApiCommentCounts(comment: CommentRow) {
+  return {
+    comment_id: num(comment.id),
+    score: comment.score,
+    upvotes: comment.upvotes,
+    downvotes: comment.downvotes,
+    published: iso(comment.published_at),
+    child_count: comment.child_count,
+  };
+}
