@@ -1,6 +1,8 @@
 // @plenum/core: the domain. No HTTP and no ActivityPub vocabulary here.
 export * from "./accounts/account.service.ts";
 export * from "./accounts/login-tokens.ts";
+export * from "./accounts/registration-application.service.ts";
+export * from "./accounts/settings.service.ts";
 export * from "./comments/comment.repository.ts";
 export * from "./communities/community.repository.ts";
 export * from "./communities/community.service.ts";
@@ -16,11 +18,13 @@ export * from "./instances/instance.view.ts";
 export * from "./keys/key-pairs.ts";
 export * from "./persons/person.repository.ts";
 export * from "./persons/person.service.ts";
+export * from "./persons/person.view.ts";
 export * from "./posts/post.repository.ts";
 export * from "./queue/consumer.ts";
 export * from "./queue/queue.repository.ts";
 export * from "./result.ts";
 export * from "./site/site.service.ts";
+export * from "./site/site.view.ts";
 export * from "./urls.ts";
 export * from "./votes/save.service.ts";
 export * from "./votes/vote.service.ts";

@@ -4,7 +4,9 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../../runtime.ts";
 import { type ErrorBody, fail } from "../errors.ts";
+import { registerAdminRoutes } from "./admin.ts";
 import { createApiContext } from "./context.ts";
+import { registerSiteRoutes } from "./site.ts";
 import { registerUserRoutes } from "./user.ts";
 
 export async function registerApiV3(app: FastifyInstance, runtime: Runtime): Promise<void> {
@@ -28,6 +30,8 @@ export async function registerApiV3(app: FastifyInstance, runtime: Runtime): Pro
       });
       const context = createApiContext(runtime);
       registerUserRoutes(api, context);
+      registerSiteRoutes(api, context);
+      registerAdminRoutes(api, context);
     },
     { prefix: "/api/v3" },
   );

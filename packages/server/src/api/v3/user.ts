@@ -1,11 +1,26 @@
 // /api/v3/user: register, login, logout.
-import { authenticate, exhaustiveCheck, getSite, issueLoginToken, register, revokeLoginToken } from "@plenum/core";
+import {
+  authenticate,
+  changePassword,
+  exhaustiveCheck,
+  findPersonByIdOrName,
+  getPersonProfile,
+  getSite,
+  issueLoginToken,
+  LISTING_TYPES,
+  register,
+  revokeLoginToken,
+  SORT_TYPES,
+  saveUserSettings,
+} from "@plenum/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { AUTH_COOKIE, tokenContext, tokenOf } from "../auth.ts";
 import { fail } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import type { ApiContext } from "./context.ts";
+import { toApiCommunity, toApiPerson, toApiPersonCounts } from "./serialize.ts";
+import { toApiSite } from "./site.ts";
 
 const Register = z.object({
   username: z.string(),
@@ -23,6 +38,46 @@ const Login = z.object({
   username_or_email: z.string().min(1).max(255),
   password: z.string().min(1).max(255),
   totp_2fa_token: z.string().optional(),
+});
+
+const optionalUrl = z.union([z.literal(""), z.url({ protocol: /^https?$/ })]);
+
+const SaveUserSettings = z.object({
+  show_nsfw: z.boolean().optional(),
+  blur_nsfw: z.boolean().optional(),
+  theme: z.string().max(50).optional(),
+  default_sort_type: z.enum(SORT_TYPES).optional(),
+  default_listing_type: z.enum(LISTING_TYPES).optional(),
+  interface_language: z.string().max(20).optional(),
+  avatar: optionalUrl.optional(),
+  banner: optionalUrl.optional(),
+  display_name: z.string().max(200).optional(),
+  email: z.union([z.literal(""), z.email()]).optional(),
+  bio: z.string().max(10_000).optional(),
+  show_avatars: z.boolean().optional(),
+  bot_account: z.boolean().optional(),
+  show_bot_accounts: z.boolean().optional(),
+  show_read_posts: z.boolean().optional(),
+  open_links_in_new_tab: z.boolean().optional(),
+  show_scores: z.boolean().optional(),
+  // Plenum: up to two values from the site's pronoun list.
+  pronouns: z.array(z.string().max(30)).max(10).optional(),
+});
+
+const ChangePassword = z.object({
+  new_password: z.string().max(1000),
+  new_password_verify: z.string().max(1000),
+  old_password: z.string().max(1000),
+});
+
+const GetPersonDetails = z.object({
+  person_id: z.coerce.number().int().positive().optional(),
+  username: z.string().max(300).optional(),
+  sort: z.enum(SORT_TYPES).optional(),
+  page: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(50).optional(),
+  community_id: z.coerce.number().int().positive().optional(),
+  saved_only: z.stringbool().optional(),
 });
 
 /** Web sessions last as long as the token is on record; the cookie itself expires after a year. */
@@ -93,6 +148,93 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
     const jwt = await issueToken(api, request, result.value.person.id);
     setAuthCookie(api, reply, jwt);
     return { jwt, registration_created: false, verify_email_sent: false };
+  });
+
+  app.put("/user/save_user_settings", async (request, reply) => {
+    const me = await api.requireViewer(request, reply);
+    if (!me) return reply;
+    const input = parseInput(SaveUserSettings, request.body);
+    if (!input.ok) return fail(reply, "invalid_request", input.message);
+    const v = input.value;
+    const result = await saveUserSettings(db, await getSite(db), me.person.id, {
+      displayName: v.display_name,
+      bio: v.bio,
+      avatarUrl: v.avatar,
+      bannerUrl: v.banner,
+      email: v.email,
+      botAccount: v.bot_account,
+      pronouns: v.pronouns,
+      showNsfw: v.show_nsfw,
+      blurNsfw: v.blur_nsfw,
+      showBotAccounts: v.show_bot_accounts,
+      showReadPosts: v.show_read_posts,
+      showScores: v.show_scores,
+      showAvatars: v.show_avatars,
+      openLinksInNewTab: v.open_links_in_new_tab,
+      defaultSortType: v.default_sort_type,
+      defaultListingType: v.default_listing_type,
+      theme: v.theme,
+      interfaceLanguage: v.interface_language,
+    });
+    if (!result.ok) {
+      const error = result.error;
+      switch (error.type) {
+        case "invalid_url":
+          return fail(reply, "invalid_url", `${error.field} must be an http(s) URL`);
+        case "invalid_pronouns":
+          return fail(
+            reply,
+            "invalid_pronouns",
+            `"${error.value}" is not on this site's pronoun list, or more than two were given`,
+          );
+        default:
+          return fail(reply, error.type);
+      }
+    }
+    return { success: true };
+  });
+
+  app.put("/user/change_password", async (request, reply) => {
+    const me = await api.requireViewer(request, reply);
+    if (!me) return reply;
+    const input = parseInput(ChangePassword, request.body);
+    if (!input.ok) return fail(reply, "invalid_request", input.message);
+    const result = await changePassword(db, me.person.id, {
+      oldPassword: input.value.old_password,
+      newPassword: input.value.new_password,
+      newPasswordVerify: input.value.new_password_verify,
+    });
+    if (!result.ok) return fail(reply, result.error.type);
+    // Every earlier login ended with the change; this one starts the new session.
+    const jwt = await issueToken(api, request, me.person.id);
+    setAuthCookie(api, reply, jwt);
+    return { jwt, registration_created: false, verify_email_sent: false };
+  });
+
+  app.get("/user/validate_auth", async (request, reply) => {
+    const me = await api.requireViewer(request, reply);
+    if (!me) return reply;
+    return { success: true };
+  });
+
+  app.get("/user", async (request, reply) => {
+    const input = parseInput(GetPersonDetails, request.query);
+    if (!input.ok) return fail(reply, "invalid_request", input.message);
+    if (!input.value.person_id && !input.value.username) return fail(reply, "no_id_given");
+    const person = await findPersonByIdOrName(db, {
+      id: input.value.person_id ? String(input.value.person_id) : undefined,
+      name: input.value.username,
+    });
+    if (!person || person.deleted) return fail(reply, "couldnt_find_person");
+    const profile = await getPersonProfile(db, person);
+    const apiPerson = toApiPerson(person);
+    return {
+      person_view: { person: apiPerson, counts: toApiPersonCounts(person), is_admin: profile.isAdmin },
+      site: person.local ? toApiSite(await getSite(db), api.runtime.config.origin) : undefined,
+      comments: [],
+      posts: [],
+      moderates: profile.moderates.map((community) => ({ community: toApiCommunity(community), moderator: apiPerson })),
+    };
   });
 
   app.post("/user/logout", async (request, reply) => {
