@@ -2,18 +2,15 @@
 // app.inject() and real listeners alike.
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
-import { getLocalCommunityPage, listLocalCommunities } from "@plenum/core";
-import { renderCommunityPage, renderHomePage, renderNotFoundPage } from "@plenum/web";
+import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { sql } from "kysely";
+import type { ErrorBody } from "./api/errors.ts";
+import { createApiContext } from "./api/v3/context.ts";
 import { registerApiV3 } from "./api/v3/index.ts";
 import { mountFedify } from "./http/fedify.ts";
 import type { Runtime } from "./runtime.ts";
-
-/** Site name until site settings exist (accounts/site issue). */
-const SITE_NAME = "Plenum";
-/** Communities listed on the placeholder home page. */
-const HOME_COMMUNITY_LIMIT = 50;
+import { registerWeb } from "./web/routes.ts";
 
 export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const { config, database, federation, contextData } = runtime;
@@ -31,7 +28,13 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   mountFedify(app, federation, contextData);
   await app.register(formbody);
   await app.register(cookie);
-  await registerApiV3(app, runtime);
+  // Limits are per route (api.rateLimit(action)); routes without one are not limited.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (): ErrorBody & { statusCode: number } => ({ statusCode: 429, error: "rate_limit_error" }),
+  });
+  const api = createApiContext(runtime);
+  await registerApiV3(app, api);
 
   app.get("/healthz", async (_request, reply) => {
     try {
@@ -43,24 +46,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     }
   });
 
-  app.get("/", async (_request, reply) => {
-    const communities = await listLocalCommunities(database.db, HOME_COMMUNITY_LIMIT);
-    return reply.type("text/html; charset=utf-8").send(renderHomePage(SITE_NAME, communities));
-  });
-
-  app.get<{ Params: { name: string } }>("/c/:name", async (request, reply) => {
-    const view = await getLocalCommunityPage(database.db, request.params.name);
-    if (!view) {
-      return reply
-        .code(404)
-        .type("text/html; charset=utf-8")
-        .send(renderNotFoundPage(SITE_NAME, `There is no community called ${request.params.name} here.`));
-    }
-    return reply
-      .type("text/html; charset=utf-8")
-      .header("vary", "Accept")
-      .send(renderCommunityPage(view, new URL(config.origin).host, SITE_NAME));
-  });
+  await registerWeb(app, api);
 
   return app;
 }

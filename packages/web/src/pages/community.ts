@@ -1,12 +1,12 @@
 import type { CommunityPageView } from "@plenum/core";
 import { html } from "../html.ts";
-import { layout } from "../layout.ts";
+import { layout, type PageContext } from "../layout.ts";
 
-export function renderCommunityPage(view: CommunityPageView, host: string, siteName: string): string {
+export function renderCommunityPage(ctx: PageContext, view: CommunityPageView, host: string): string {
   return layout(
+    ctx,
     {
       title: view.title,
-      siteName,
       head: html`<link rel="alternate" type="application/activity+json" href="${view.apId}">`,
     },
     html`<article class="community">

@@ -1,15 +1,16 @@
 import { html } from "../html.ts";
-import { layout } from "../layout.ts";
+import { layout, type PageContext } from "../layout.ts";
 
 export interface HomeCommunity {
   name: string;
   title: string;
 }
 
-export function renderHomePage(siteName: string, communities: HomeCommunity[]): string {
+export function renderHomePage(ctx: PageContext, communities: HomeCommunity[]): string {
   return layout(
-    { title: "Home", siteName },
-    html`<h1>${siteName}</h1>
+    ctx,
+    { title: "Home" },
+    html`<h1>${ctx.siteName}</h1>
 <section>
 <h2>Communities</h2>
 ${
@@ -21,6 +22,6 @@ ${
   );
 }
 
-export function renderNotFoundPage(siteName: string, what: string): string {
-  return layout({ title: "Not found", siteName }, html`<h1>Not found</h1><p>${what}</p>`);
+export function renderNotFoundPage(ctx: PageContext, what: string): string {
+  return layout(ctx, { title: "Not found" }, html`<section class="card"><h1>Not found</h1><p>${what}</p></section>`);
 }

@@ -1,24 +1,15 @@
 // Lemmy API v3 under /api/v3, as lemmy-js-client 0.19 speaks it. docs/api.md lists every call
 // and every difference from Lemmy.
-import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
-import type { Runtime } from "../../runtime.ts";
-import { type ErrorBody, fail } from "../errors.ts";
+import { fail } from "../errors.ts";
 import { registerAdminRoutes } from "./admin.ts";
-import { createApiContext } from "./context.ts";
+import type { ApiContext } from "./context.ts";
 import { registerSiteRoutes } from "./site.ts";
 import { registerUserRoutes } from "./user.ts";
 
-export async function registerApiV3(app: FastifyInstance, runtime: Runtime): Promise<void> {
+export async function registerApiV3(app: FastifyInstance, context: ApiContext): Promise<void> {
   await app.register(
     async (api) => {
-      await api.register(rateLimit, {
-        global: false,
-        errorResponseBuilder: (): ErrorBody & { statusCode: number } => ({
-          statusCode: 429,
-          error: "rate_limit_error",
-        }),
-      });
       // Unknown fields and malformed JSON get Lemmy-style errors too.
       api.setNotFoundHandler((_request, reply) => fail(reply, "not_found"));
       api.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
@@ -28,7 +19,6 @@ export async function registerApiV3(app: FastifyInstance, runtime: Runtime): Pro
         request.log.error({ err: error }, "API handler failed");
         return reply.code(500).send({ error: "internal_server_error" });
       });
-      const context = createApiContext(runtime);
       registerUserRoutes(api, context);
       registerSiteRoutes(api, context);
       registerAdminRoutes(api, context);
