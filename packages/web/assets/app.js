@@ -1,12 +1,6 @@
 // Plenum's progressive enhancement. Every action works as a plain form post without this
 // script; with it, votes, replies and "load more" happen in place. No framework, no build.
 
-/** The CSRF token the page was rendered with (forms carry it as _csrf). */
-function csrfToken(form) {
-  const input = form.querySelector('input[name="_csrf"]');
-  return input ? input.value : "";
-}
-
 async function postForm(form) {
   const response = await fetch(form.action, {
     method: "POST",
