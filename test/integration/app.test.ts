@@ -1,7 +1,7 @@
 // The app factory driven through inject(): the community at one URL for browsers (HTML) and for
 // servers (ActivityPub JSON), discovery documents, health, and limits on inbox bodies.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { findLocalCommunityByName } from "@plenum/core";
+import { findLocalCommunityByName, findLocalPersonByName, getSite, saveUserSettings } from "@plenum/core";
 import { buildApp, createRuntime, loadConfig, type Runtime, runAdminCommand } from "@plenum/server";
 import type { FastifyInstance } from "fastify";
 import { createTestDatabase } from "../support/database.ts";
@@ -59,7 +59,8 @@ describe("the app", () => {
       type: "Group",
       preferredUsername: "lobby",
       name: "The <Lobby> & co",
-      summary: "Say hi",
+      summary: "<p>Say hi</p>\n",
+      source: { content: "Say hi", mediaType: "text/markdown" },
       inbox: `${ORIGIN}/c/lobby/inbox`,
       outbox: `${ORIGIN}/c/lobby/outbox`,
       followers: `${ORIGIN}/c/lobby/followers`,
@@ -88,7 +89,16 @@ describe("the app", () => {
     expect(response.json()).toMatchObject({ type: "OrderedCollection", orderedItems: [`${ORIGIN}/u/alice`] });
   });
 
-  test("persons are Person actors at /u/{name}", async () => {
+  test("persons are Person actors at /u/{name}, with pronouns as a profile field", async () => {
+    await saveUserSettings(
+      runtime.database.db,
+      await getSite(runtime.database.db),
+      (await findLocalPersonByName(runtime.database.db, "alice"))?.id ?? "",
+      {
+        pronouns: ["she/her", "any"],
+        bio: "I *moderate*",
+      },
+    );
     const response = await app.inject({ method: "GET", url: "/u/alice", headers: { accept: AP } });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
@@ -97,6 +107,9 @@ describe("the app", () => {
       preferredUsername: "alice",
       inbox: `${ORIGIN}/u/alice/inbox`,
       outbox: `${ORIGIN}/u/alice/outbox`,
+      summary: "<p>I <em>moderate</em></p>\n",
+      // JSON-LD compaction writes a one-element list as the element itself.
+      attachment: { type: "PropertyValue", name: "Pronouns", value: "she/her, any" },
     });
   });
 

@@ -1,18 +1,23 @@
 // Local actors to ActivityPub (toGroup, toPerson) and remote actors into rows (persistActor).
 import type { ActorKeyPair } from "@fedify/fedify";
 import { exportSpki } from "@fedify/fedify";
-import { type Actor, Endpoints, Group, Image, Person, Service } from "@fedify/vocab";
+import { type Actor, Endpoints, Group, Image, Person, PropertyValue, Service, Source } from "@fedify/vocab";
 import {
   type CommunityRow,
   ensureInstance,
   hostOf,
   type PersonRow,
+  renderMarkdown,
   upsertRemoteCommunity,
   upsertRemotePerson,
 } from "@plenum/core";
 import type { PlenumContext } from "./context.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
 import { toDate, toInstant } from "./temporal.ts";
+
+function markdownSource(markdown: string | null): Source | null {
+  return markdown ? new Source({ content: markdown, mediaType: "text/markdown" }) : null;
+}
 
 export function toGroup(ctx: PlenumContext, community: CommunityRow, keys: ActorKeyPair[]): Group {
   const identifier = communityIdentifier(community.name);
@@ -22,7 +27,9 @@ export function toGroup(ctx: PlenumContext, community: CommunityRow, keys: Actor
     url: id,
     preferredUsername: community.name,
     name: community.title,
-    summary: community.description,
+    // Lemmy shows the sidebar as the community's description; both are Markdown here.
+    summary: renderMarkdown(community.sidebar ?? community.description) || null,
+    source: markdownSource(community.sidebar ?? community.description),
     sensitive: community.nsfw,
     // FEP-1b12: the group is attributed to its moderators collection (what Lemmy emits and reads).
     attribution: ctx.getCollectionUri("moderators", { name: community.name }),
@@ -50,7 +57,11 @@ export function toPerson(ctx: PlenumContext, person: PersonRow, keys: ActorKeyPa
     url: id,
     preferredUsername: person.name,
     name: person.display_name,
-    summary: person.bio,
+    summary: renderMarkdown(person.bio) || null,
+    source: markdownSource(person.bio),
+    // Pronouns as a profile field, which Mastodon shows and PieFed reads (features-and-ranking.md §3).
+    attachments:
+      person.pronouns.length > 0 ? [new PropertyValue({ name: "Pronouns", value: person.pronouns.join(", ") })] : [],
     inbox: ctx.getInboxUri(identifier),
     outbox: ctx.getCollectionUri("personOutbox", { name: person.name }),
     followers: ctx.getFollowersUri(identifier),
