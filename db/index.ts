@@ -2,8 +2,15 @@
 import type { Migration } from "kysely/migration";
 import * as init from "./migrations/2026-11-28T0000_init.ts";
 import * as accountsContent from "./migrations/2026-11-28T0100_accounts_content.ts";
+import * as commentsTree from "./migrations/2026-11-28T0220_comments_tree.ts";
+import * as postListing from "./migrations/2026-11-28T0300_post_listing.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28T0000_init": init,
   "2026-11-28T0100_accounts_content": accountsContent,
+  "2026-11-28T0220_comments_tree": commentsTree,
+  "2026-11-28T0300_post_listing": postListing,
 };
+
+/** The replaceable SQL functions, re-applied after the migrations on every run (see the file). */
+export const functionsSqlUrl = new URL("./functions.sql", import.meta.url);

@@ -6,6 +6,9 @@ import {
   type DomainEvent,
   EVENTS_QUEUE,
   ensureSite,
+  handleJob,
+  JOBS_QUEUE,
+  type Job,
   localUrls,
   migrateToLatest,
   openDatabase,
@@ -14,6 +17,7 @@ import {
   createPlenumFederation,
   type FederationContextData,
   handleDomainEvent,
+  PLENUM_VERSION,
   type PlenumFederation,
   PostgresKvStore,
   PostgresMessageQueue,
@@ -72,10 +76,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   };
 }
 
+/** The User-Agent of link preview fetches: the software and where to learn about the instance. */
+export function linkFetchUserAgent(origin: string): string {
+  return `Plenum/${PLENUM_VERSION} (+${origin})`;
+}
+
 /**
  * Runs the worker loops until `signal` aborts: Fedify's queue (inbox processing and deliveries),
- * the domain-event bridge and periodic maintenance. Resolves once each has finished what it had
- * in hand.
+ * the domain-event bridge, background jobs (link previews) and periodic maintenance. Resolves
+ * once each has finished what it had in hand.
  */
 export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<void> {
   const { federation, contextData, database, logger } = runtime;
@@ -86,6 +95,24 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<
       signal,
       onError: (error, message) => logger.error({ err: error, event: message }, "domain event handler failed"),
     }),
+    consumeQueue(
+      database.db,
+      JOBS_QUEUE,
+      (message) =>
+        handleJob(
+          {
+            db: database.db,
+            allowPrivateAddress: runtime.config.allowPrivateAddress,
+            userAgent: linkFetchUserAgent(runtime.config.origin),
+            onSkipped: (job, reason) => logger.info({ job, reason }, "background job skipped"),
+          },
+          message as Job,
+        ),
+      {
+        signal,
+        onError: (error, message) => logger.error({ err: error, job: message }, "background job failed"),
+      },
+    ),
     runPeriodically(
       signal,
       KV_PURGE_INTERVAL_MS,

@@ -1,5 +1,5 @@
 import type { DbLike } from "../db/connect.ts";
-import type { CommunityFollowRow, CommunityRow, FollowState, NewCommunity } from "../db/schema.ts";
+import type { CommunityFollowRow, CommunityRow, CommunityUpdate, FollowState, NewCommunity } from "../db/schema.ts";
 
 export async function findCommunityById(db: DbLike, id: string): Promise<CommunityRow | undefined> {
   return db.selectFrom("communities").selectAll().where("id", "=", id).executeTakeFirst();
@@ -87,4 +87,40 @@ export async function deleteFollow(db: DbLike, communityId: string, personId: st
     .where("person_id", "=", personId)
     .executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+export async function updateCommunity(db: DbLike, id: string, changes: CommunityUpdate): Promise<CommunityRow> {
+  return db.updateTable("communities").set(changes).where("id", "=", id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** A community by name: `name` for a local one, `name@host` (or `!name@host`) for any instance's. */
+export async function findCommunityByName(db: DbLike, qualifiedName: string): Promise<CommunityRow | undefined> {
+  const [name, host] = qualifiedName.replace(/^[!@]/, "").split("@");
+  if (!name) return undefined;
+  let query = db
+    .selectFrom("communities as c")
+    .selectAll("c")
+    .where((eb) => eb(eb.fn("lower", ["c.name"]), "=", name.toLowerCase()));
+  query = host
+    ? query.innerJoin("instances as i", "i.id", "c.instance_id").where("i.host", "=", host.toLowerCase())
+    : query.where("c.local", "=", true);
+  return query.executeTakeFirst();
+}
+
+export async function removeModerator(db: DbLike, communityId: string, personId: string): Promise<void> {
+  await db
+    .deleteFrom("community_moderators")
+    .where("community_id", "=", communityId)
+    .where("person_id", "=", personId)
+    .execute();
+}
+
+export async function isModerator(db: DbLike, communityId: string, personId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("community_moderators")
+    .select("person_id")
+    .where("community_id", "=", communityId)
+    .where("person_id", "=", personId)
+    .executeTakeFirst();
+  return row !== undefined;
 }

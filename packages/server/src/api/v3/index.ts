@@ -3,7 +3,10 @@
 import type { FastifyInstance } from "fastify";
 import { fail } from "../errors.ts";
 import { registerAdminRoutes } from "./admin.ts";
+import { registerCommentRoutes } from "./comment.ts";
+import { registerCommunityRoutes } from "./community.ts";
 import type { ApiContext } from "./context.ts";
+import { registerPostRoutes } from "./post.ts";
 import { registerSiteRoutes } from "./site.ts";
 import { registerUserRoutes } from "./user.ts";
 
@@ -22,6 +25,9 @@ export async function registerApiV3(app: FastifyInstance, context: ApiContext): 
       registerUserRoutes(api, context);
       registerSiteRoutes(api, context);
       registerAdminRoutes(api, context);
+      registerCommentRoutes(api, context);
+      registerCommunityRoutes(api, context);
+      registerPostRoutes(api, context);
     },
     { prefix: "/api/v3" },
   );

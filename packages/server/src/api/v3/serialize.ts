@@ -1,6 +1,15 @@
 // Rows and views to Lemmy API v3 shapes (lemmy-js-client 0.19 types). Ids are numbers on the
 // wire (ours are bigint strings, far below 2^53); times are ISO 8601 strings.
-import type { CommentRow, CommunityRow, LocalAccount, PersonRow, PostRow } from "@plenum/core";
+import type {
+  CommentItemView,
+  CommentRow,
+  CommunityRow,
+  CommunityView,
+  LocalAccount,
+  PersonRow,
+  PostRow,
+  PostView,
+} from "@plenum/core";
 
 export const iso = (date: Date) => date.toISOString();
 export const isoOrUndefined = (date: Date | null | undefined) => (date ? date.toISOString() : undefined);
@@ -154,5 +163,86 @@ export function toApiCommentCounts(comment: CommentRow) {
     downvotes: comment.downvotes,
     published: iso(comment.published_at),
     child_count: comment.child_count,
+  };
+}
+
+/** A comment as lemmy-js-client's CommentView. my_vote is left out when the reader has not voted, as Lemmy 0.19 does. */
+export function toApiCommentView(view: CommentItemView) {
+  const subscribed =
+    view.follow === "accepted" ? "Subscribed" : view.follow === "pending" ? "Pending" : "NotSubscribed";
+  return {
+    comment: toApiComment(view.comment),
+    creator: toApiPerson(view.creator),
+    post: toApiPost(view.post),
+    community: toApiCommunity(view.community),
+    counts: toApiCommentCounts(view.comment),
+    creator_banned_from_community: false,
+    banned_from_community: false,
+    creator_is_moderator: view.creatorIsModerator,
+    creator_is_admin: view.creatorIsAdmin,
+    subscribed,
+    saved: view.saved,
+    creator_blocked: false,
+    my_vote: view.myVote ?? undefined,
+  };
+}
+
+// ---- Communities and posts ----
+
+export function toApiCommunityAggregates(view: CommunityView) {
+  const c = view.counts;
+  return {
+    community_id: num(view.community.id),
+    subscribers: c.subscribers,
+    posts: c.posts,
+    comments: c.comments,
+    published: iso(view.community.published_at),
+    users_active_day: c.usersActiveDay,
+    users_active_week: c.usersActiveWeek,
+    users_active_month: c.usersActiveMonth,
+    users_active_half_year: c.usersActiveHalfYear,
+    subscribers_local: c.subscribersLocal,
+  };
+}
+
+/** lemmy-js-client's CommunityView. Plenum has no community blocks or bans yet: both are false. */
+export function toApiCommunityView(view: CommunityView) {
+  return {
+    community: toApiCommunity(view.community),
+    subscribed: view.subscribed,
+    blocked: false,
+    counts: toApiCommunityAggregates(view),
+    banned_from_community: false,
+  };
+}
+
+/** lemmy-js-client's CommunityModeratorView list. */
+export function toApiModerators(community: CommunityRow, moderators: readonly PersonRow[]) {
+  const apiCommunity = toApiCommunity(community);
+  return moderators.map((moderator) => ({ community: apiCommunity, moderator: toApiPerson(moderator) }));
+}
+
+/**
+ * lemmy-js-client's PostView. Plenum keeps no read marks, hidden posts, blocks or bans yet, so
+ * read, hidden, creator_blocked and the banned flags are false and unread_comments is 0.
+ * my_vote is left out when the reader has not voted, as Lemmy 0.19 does.
+ */
+export function toApiPostView(view: PostView) {
+  return {
+    post: toApiPost(view.post),
+    creator: toApiPerson(view.creator),
+    community: toApiCommunity(view.community),
+    creator_banned_from_community: false,
+    banned_from_community: false,
+    creator_is_moderator: view.creatorIsModerator,
+    creator_is_admin: view.creatorIsAdmin,
+    counts: toApiPostCounts(view.post),
+    subscribed: view.subscribed,
+    saved: view.saved,
+    read: false,
+    hidden: false,
+    creator_blocked: false,
+    my_vote: view.myVote === 0 ? undefined : view.myVote,
+    unread_comments: 0,
   };
 }

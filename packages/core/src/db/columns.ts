@@ -1,0 +1,120 @@
+// Column lists of the row types, for views that read several rows of different tables in one
+// query. Each joined table's columns are selected under a prefix (`cr__name`) and cut back into a
+// row with rowFrom(). The `satisfies` checks below fail to compile when a column is added to a
+// row type but not here, so a view can never hand out a row with a missing field.
+import { type AliasedRawBuilder, sql } from "kysely";
+import type { CommunityRow, PersonRow, PostRow } from "./schema.ts";
+
+/** Checks at compile time that `columns` lists every column of Row (the error names the missing ones). */
+function allColumnsOf<Row>() {
+  return <const Columns extends readonly (keyof Row)[]>(
+    columns: Columns &
+      ([Exclude<keyof Row, Columns[number]>] extends [never]
+        ? unknown
+        : { missing: Exclude<keyof Row, Columns[number]> }),
+  ): Columns => columns;
+}
+
+export const PERSON_COLUMNS = allColumnsOf<PersonRow>()([
+  "id",
+  "ap_id",
+  "local",
+  "instance_id",
+  "name",
+  "display_name",
+  "bio",
+  "avatar_url",
+  "banner_url",
+  "bot",
+  "inbox_url",
+  "shared_inbox_url",
+  "outbox_url",
+  "followers_url",
+  "public_key_pem",
+  "published_at",
+  "updated_at",
+  "last_fetched_at",
+  "deleted",
+  "pronouns",
+  "post_count",
+  "comment_count",
+]);
+
+export const COMMUNITY_COLUMNS = allColumnsOf<CommunityRow>()([
+  "id",
+  "ap_id",
+  "local",
+  "instance_id",
+  "name",
+  "title",
+  "description",
+  "sidebar",
+  "icon_url",
+  "banner_url",
+  "nsfw",
+  "posting_restricted_to_mods",
+  "inbox_url",
+  "shared_inbox_url",
+  "outbox_url",
+  "followers_url",
+  "moderators_url",
+  "featured_url",
+  "public_key_pem",
+  "published_at",
+  "updated_at",
+  "last_fetched_at",
+  "deleted",
+  "removed",
+  "visibility",
+  "hidden",
+  "post_count",
+  "comment_count",
+]);
+
+export const POST_COLUMNS = allColumnsOf<PostRow>()([
+  "id",
+  "ap_id",
+  "local",
+  "instance_id",
+  "community_id",
+  "creator_id",
+  "title",
+  "url",
+  "body",
+  "nsfw",
+  "language_id",
+  "embed_title",
+  "embed_description",
+  "thumbnail_url",
+  "embed_video_url",
+  "url_content_type",
+  "alt_text",
+  "published_at",
+  "updated_at",
+  "deleted",
+  "removed",
+  "locked",
+  "featured_community",
+  "featured_local",
+  "score",
+  "upvotes",
+  "downvotes",
+  "comment_count",
+  "newest_comment_at",
+]);
+
+/** `alias.column as prefix__column` for each column, to spread into a select list. */
+export function prefixedColumns(
+  alias: string,
+  prefix: string,
+  columns: readonly string[],
+): AliasedRawBuilder<unknown, string>[] {
+  return columns.map((column) => sql.ref(`${alias}.${column}`).as(`${prefix}__${column}`));
+}
+
+/** The row selected with prefixedColumns(…, prefix, columns), cut out of a wider result row. */
+export function rowFrom<Row>(result: Record<string, unknown>, prefix: string, columns: readonly (keyof Row)[]): Row {
+  const row: Record<string, unknown> = {};
+  for (const column of columns) row[column as string] = result[`${prefix}__${String(column)}`];
+  return row as Row;
+}
