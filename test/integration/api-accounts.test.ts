@@ -156,6 +156,21 @@ describe("accounts", () => {
     expect((details.person_view.person as unknown as { pronouns: string[] }).pronouns).toEqual(["ze/zir"]);
   });
 
+  test("getPersonDetails lists the person's posts and comments, newest first", async () => {
+    const kim = await server.user("kim");
+    const { community_view } = await kim.client.createCommunity({ name: "kims_place", title: "Kim's place" });
+    const first = await kim.client.createPost({ name: "First post", community_id: community_view.community.id });
+    const second = await kim.client.createPost({ name: "Second post", community_id: community_view.community.id });
+    await kim.client.createComment({ post_id: first.post_view.post.id, content: "A comment of mine" });
+    await admin.createComment({ post_id: first.post_view.post.id, content: "Someone else's comment" });
+    const details = await server.client().getPersonDetails({ username: "kim", sort: "New" });
+    expect(details.posts.map((p) => p.post.name)).toEqual(["Second post", "First post"]);
+    expect(details.comments.map((c) => c.comment.content)).toEqual(["A comment of mine"]);
+    expect(details.person_view.counts).toMatchObject({ post_count: 2, comment_count: 1 });
+    expect(details.moderates.map((m) => m.community.name)).toEqual(["kims_place"]);
+    expect(second.post_view.creator.name).toBe("kim");
+  });
+
   test("getPersonDetails by id and by name; unknown persons are not found", async () => {
     const byName = await server.client().getPersonDetails({ username: "alice" });
     const byId = await server.client().getPersonDetails({ person_id: byName.person_view.person.id });

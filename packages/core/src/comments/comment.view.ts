@@ -124,6 +124,8 @@ export interface CommentListQuery {
   communityId?: string;
   /** Only comments at most this deep (1 = top-level). */
   maxDepth?: number;
+  /** Only comments by this person (their profile). */
+  creatorId?: string;
   /** Only comments the reader saved, most recently saved first. */
   savedOnly?: boolean;
   /** Only comments of others the reader upvoted. */
@@ -164,6 +166,7 @@ export async function listComments(
     .$if(query.postId !== undefined, (qb) => qb.where("c.post_id", "=", query.postId ?? "0"))
     .$if(query.parentPath !== undefined, (qb) => qb.where(sql<boolean>`c.path <@ ${query.parentPath}::ltree`))
     .$if(query.communityId !== undefined, (qb) => qb.where("p.community_id", "=", query.communityId ?? "0"))
+    .$if(query.creatorId !== undefined, (qb) => qb.where("c.creator_id", "=", query.creatorId ?? "0"))
     .$if(query.maxDepth !== undefined, (qb) => qb.where(sql<boolean>`nlevel(c.path) <= ${(query.maxDepth ?? 0) + 1}`))
     .$if(!viewer, (qb) => qb.where("co.visibility", "=", "Public"))
     .$if(hidesBots(viewer), (qb) => qb.where(notByBot))

@@ -1,6 +1,7 @@
 // /api/v3/user: register, login, logout.
 import {
   authenticate,
+  type CommentSort,
   changePassword,
   exhaustiveCheck,
   findPersonByIdOrName,
@@ -8,9 +9,12 @@ import {
   getSite,
   issueLoginToken,
   LISTING_TYPES,
+  listComments,
+  listPostViews,
   register,
   revokeLoginToken,
   SORT_TYPES,
+  type SortType,
   saveUserSettings,
 } from "@plenum/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -19,7 +23,7 @@ import { AUTH_COOKIE, tokenContext, tokenOf } from "../auth.ts";
 import { fail } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import type { ApiContext } from "./context.ts";
-import { toApiCommunity, toApiPerson, toApiPersonCounts } from "./serialize.ts";
+import { toApiCommentView, toApiCommunity, toApiPerson, toApiPersonCounts, toApiPostView } from "./serialize.ts";
 import { toApiSite } from "./site.ts";
 
 const Register = z.object({
@@ -79,6 +83,18 @@ const GetPersonDetails = z.object({
   community_id: z.coerce.number().int().positive().optional(),
   saved_only: z.stringbool().optional(),
 });
+
+/** Posts and comments per page of a profile when the client does not say (Lemmy's default). */
+const PERSON_CONTENT_LIMIT = 10;
+
+/** The comment order closest to a post sort, for a profile's comments. */
+function commentSortFor(sort: SortType): CommentSort {
+  if (sort === "Old") return "Old";
+  if (sort === "Controversial") return "Controversial";
+  if (sort === "Hot" || sort === "Active" || sort === "Scaled") return "Hot";
+  if (sort.startsWith("Top") || sort === "MostComments") return "Top";
+  return "New";
+}
 
 /** Web sessions last as long as the token is on record; the cookie itself expires after a year. */
 const COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600;
@@ -226,13 +242,45 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
       name: input.value.username,
     });
     if (!person || person.deleted) return fail(reply, "couldnt_find_person");
-    const profile = await getPersonProfile(db, person);
+    const me = await api.viewer(request);
+    const sort = input.value.sort ?? "New";
+    const limit = input.value.limit ?? PERSON_CONTENT_LIMIT;
+    const page = input.value.page ?? 1;
+    const savedOnly = input.value.saved_only === true && me?.person.id === person.id;
+    const [profile, posts, comments] = await Promise.all([
+      getPersonProfile(db, person),
+      listPostViews(db, {
+        viewer: me ? { personId: me.person.id, showBotAccounts: true } : null,
+        listingType: "All",
+        sort,
+        creatorId: savedOnly ? undefined : person.id,
+        communityId: input.value.community_id ? String(input.value.community_id) : undefined,
+        savedOnly,
+        showNsfw: me?.localUser.show_nsfw ?? false,
+        limit,
+        page,
+      }),
+      listComments(
+        db,
+        {
+          sort: commentSortFor(sort),
+          page,
+          limit,
+          listing: "All",
+          creatorId: savedOnly ? undefined : person.id,
+          communityId: input.value.community_id ? String(input.value.community_id) : undefined,
+          savedOnly,
+        },
+        me ? { personId: me.person.id, admin: me.localUser.admin, showBotAccounts: true } : null,
+      ),
+    ]);
+    if (!posts.ok) return fail(reply, "invalid_request", "sort");
     const apiPerson = toApiPerson(person);
     return {
       person_view: { person: apiPerson, counts: toApiPersonCounts(person), is_admin: profile.isAdmin },
       site: person.local ? toApiSite(await getSite(db), api.runtime.config.origin) : undefined,
-      comments: [],
-      posts: [],
+      comments: comments.map(toApiCommentView),
+      posts: posts.value.posts.map(toApiPostView),
       moderates: profile.moderates.map((community) => ({ community: toApiCommunity(community), moderator: apiPerson })),
     };
   });
