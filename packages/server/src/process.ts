@@ -45,15 +45,9 @@ export async function runProcess(role: Role): Promise<void> {
       `\nPlenum is running at ${config.origin} (listening on ${config.host}:${config.port}, ${where}).\n`,
     );
     if ((await countLocalUsers(runtime.database.db)) === 0) {
-      const embeddedNote =
-        config.database.kind === "embedded"
-          ? "The embedded database serves one process at a time: stop Plenum (Ctrl+C) first, then start it again.\n"
-          : "";
       process.stdout.write(
-        "No accounts yet. Create the first admin and a community with:\n" +
-          "  npm run admin -- create-user <name> --password <password> --admin\n" +
-          '  npm run admin -- create-community <name> --title "<title>" --mod <name>\n' +
-          `${embeddedNote}\n`,
+        `No accounts yet: sign up at ${config.origin}/register and the first account becomes the admin.\n` +
+          "(Or, with Plenum stopped when on the embedded database: npm run admin -- create-user <name> --password <password> --admin)\n\n",
       );
     }
   } else {
