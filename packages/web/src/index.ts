@@ -11,5 +11,17 @@ export {
   renderSettingsPage,
   type SettingsForm,
 } from "./pages/auth.ts";
-export { renderCommunityPage } from "./pages/community.ts";
-export { type HomeCommunity, renderHomePage, renderNotFoundPage } from "./pages/home.ts";
+export { type CommentTreeOptions, communityPath, personPath } from "./pages/content.ts";
+export {
+  type CommunitiesPage,
+  type CommunityPage,
+  type FrontPage,
+  renderCommunitiesPage,
+  renderCommunityPage,
+  renderFrontPage,
+  type SiteSidebar,
+} from "./pages/feed.ts";
+export { type CommunityForm, renderCommunityForm, renderSubmitPage, type SubmitForm } from "./pages/forms.ts";
+export { renderMessagePage, renderNotFoundPage } from "./pages/home.ts";
+export { type PostPage, renderCommentFragment, renderPostPage } from "./pages/post.ts";
+export { type ProfilePage, renderProfilePage } from "./pages/profile.ts";

@@ -5,63 +5,11 @@ import type { DbLike } from "../db/connect.ts";
 import type { CommunityRow, FollowState, PersonRow } from "../db/schema.ts";
 
 export interface ModeratorView {
+  personId: string;
   name: string;
   displayName: string | null;
   apId: string;
   local: boolean;
-}
-
-export interface CommunityPageView {
-  id: string;
-  name: string;
-  title: string;
-  description: string | null;
-  apId: string;
-  local: boolean;
-  nsfw: boolean;
-  publishedAt: Date;
-  subscriberCount: number;
-  moderators: ModeratorView[];
-}
-
-export async function getLocalCommunityPage(db: DbLike, name: string): Promise<CommunityPageView | undefined> {
-  const community = await db
-    .selectFrom("communities as c")
-    .where("c.local", "=", true)
-    .where((eb) => eb(eb.fn("lower", ["c.name"]), "=", name.toLowerCase()))
-    .where("c.deleted", "=", false)
-    .where("c.removed", "=", false)
-    .select((eb) => [
-      "c.id",
-      "c.name",
-      "c.title",
-      "c.description",
-      "c.ap_id",
-      "c.local",
-      "c.nsfw",
-      "c.published_at",
-      eb
-        .selectFrom("community_follows as f")
-        .whereRef("f.community_id", "=", "c.id")
-        .where("f.state", "=", "accepted")
-        .select((e) => e.fn.countAll<string>().as("n"))
-        .as("subscriber_count"),
-    ])
-    .executeTakeFirst();
-  if (!community) return undefined;
-  const moderators = await listModerators(db, community.id);
-  return {
-    id: community.id,
-    name: community.name,
-    title: community.title,
-    description: community.description,
-    apId: community.ap_id,
-    local: community.local,
-    nsfw: community.nsfw,
-    publishedAt: community.published_at,
-    subscriberCount: Number(community.subscriber_count ?? 0),
-    moderators,
-  };
 }
 
 export async function listModerators(db: DbLike, communityId: string): Promise<ModeratorView[]> {
@@ -70,9 +18,15 @@ export async function listModerators(db: DbLike, communityId: string): Promise<M
     .innerJoin("persons as p", "p.id", "m.person_id")
     .where("m.community_id", "=", communityId)
     .orderBy("m.created_at")
-    .select(["p.name", "p.display_name", "p.ap_id", "p.local"])
+    .select(["p.id", "p.name", "p.display_name", "p.ap_id", "p.local"])
     .execute();
-  return rows.map((r) => ({ name: r.name, displayName: r.display_name, apId: r.ap_id, local: r.local }));
+  return rows.map((r) => ({
+    personId: r.id,
+    name: r.name,
+    displayName: r.display_name,
+    apId: r.ap_id,
+    local: r.local,
+  }));
 }
 
 export interface FollowerRecipient {
@@ -105,27 +59,6 @@ export async function countAcceptedFollowers(db: DbLike, communityId: string): P
   return Number(row.n);
 }
 
-export interface CommunityListItem {
-  name: string;
-  title: string;
-}
-
-/** Local communities by name; the list is bounded by `limit`. */
-export async function listLocalCommunities(db: DbLike, limit: number): Promise<CommunityListItem[]> {
-  return db
-    .selectFrom("communities")
-    .where("local", "=", true)
-    .where("deleted", "=", false)
-    .where("removed", "=", false)
-    .orderBy("name")
-    .limit(limit)
-    .select(["name", "title"])
-    .execute();
-}
-
-// ---- API views (Lemmy's CommunityView) ----
-
-/** A viewer's relation to a community: following, waiting for a remote Accept, or neither. */
 export type SubscribedType = "Subscribed" | "NotSubscribed" | "Pending";
 
 export interface CommunityCounts {

@@ -15,17 +15,9 @@ import { AUTH_COOKIE, tokenOf } from "../api/auth.ts";
 import type { ApiContext } from "../api/v3/context.ts";
 import { issueToken, setAuthCookie } from "../api/v3/user.ts";
 import { pageRequest, safeNext, sendPage } from "./context.ts";
+import { type Form, field, fields } from "./forms.ts";
 import { ERROR_MESSAGES } from "./messages.ts";
 
-type Form = Record<string, string | string[] | undefined>;
-const field = (form: Form, name: string) => {
-  const value = form[name];
-  return (Array.isArray(value) ? value[0] : value) ?? "";
-};
-const fields = (form: Form, name: string) => {
-  const value = form[name];
-  return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((v) => v !== "");
-};
 const message = (code: string) => ERROR_MESSAGES[code] ?? `Something went wrong (${code}).`;
 
 export function registerAccountPages(app: FastifyInstance, api: ApiContext): void {

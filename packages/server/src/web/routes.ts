@@ -1,21 +1,19 @@
 // The server-rendered web UI: security headers, CSRF, assets and pages.
 import csrfProtection from "@fastify/csrf-protection";
 import helmet from "@fastify/helmet";
-import { getLocalCommunityPage, listLocalCommunities } from "@plenum/core";
-import { ASSETS, renderCommunityPage, renderHomePage, renderNotFoundPage } from "@plenum/web";
+import { ASSETS, renderMessagePage } from "@plenum/web";
 import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "../api/v3/context.ts";
 import { registerAccountPages } from "./account-pages.ts";
+import { registerActions } from "./actions.ts";
+import { registerContentPages } from "./content-pages.ts";
 import { pageRequest, sendPage } from "./context.ts";
 
-/** Communities listed on the home page until feeds land. */
-const HOME_COMMUNITY_LIMIT = 50;
 /** Hashed asset names change with their content, so browsers may keep them for a year. */
 const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
 export async function registerWeb(app: FastifyInstance, api: ApiContext): Promise<void> {
   const { runtime } = api;
-  const { db } = runtime.database;
   const secure = runtime.config.origin.startsWith("https:");
 
   await app.register(helmet, {
@@ -43,14 +41,11 @@ export async function registerWeb(app: FastifyInstance, api: ApiContext): Promis
   app.setErrorHandler(async (error: { code?: string; statusCode?: number }, request, reply) => {
     if (error.code?.startsWith("FST_CSRF")) {
       const { ctx } = await pageRequest(runtime, request, reply);
-      return sendPage(
-        reply,
-        renderNotFoundPage(ctx, "This form has expired. Go back, reload the page and try again.").replace(
-          "<h1>Not found</h1>",
-          "<h1>Form expired</h1>",
-        ),
-        403,
-      );
+      const page = renderMessagePage(ctx, {
+        title: "Form expired",
+        message: "This form has expired. Go back, reload the page and try again.",
+      });
+      return sendPage(reply, page, 403);
     }
     throw error;
   });
@@ -61,21 +56,7 @@ export async function registerWeb(app: FastifyInstance, api: ApiContext): Promis
     );
   }
 
-  app.get("/", async (request, reply) => {
-    const { ctx } = await pageRequest(runtime, request, reply);
-    const communities = await listLocalCommunities(db, HOME_COMMUNITY_LIMIT);
-    return sendPage(reply, renderHomePage(ctx, communities));
-  });
-
-  app.get<{ Params: { name: string } }>("/c/:name", async (request, reply) => {
-    const { ctx } = await pageRequest(runtime, request, reply);
-    const view = await getLocalCommunityPage(db, request.params.name);
-    reply.header("vary", "Accept");
-    if (!view) {
-      return sendPage(reply, renderNotFoundPage(ctx, `There is no community called ${request.params.name} here.`), 404);
-    }
-    return sendPage(reply, renderCommunityPage(ctx, view, new URL(runtime.config.origin).host));
-  });
-
   registerAccountPages(app, api);
+  registerContentPages(app, api);
+  registerActions(app, api);
 }

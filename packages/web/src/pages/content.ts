@@ -1,0 +1,176 @@
+// Posts and comments as the feed, community, post and profile pages show them.
+import {
+  COMMENT_SORTS,
+  type CommentItemView,
+  type CommunityRow,
+  type PersonRow,
+  type PostView,
+  renderMarkdown,
+  SORT_TYPES,
+} from "@plenum/core";
+import { domainOf, personLink, timeAgo } from "../format.ts";
+import { type Html, html, trusted } from "../html.ts";
+import { csrfField, type PageContext } from "../layout.ts";
+
+/** Where a person's page is: /u/name for local persons, /u/name@host for remote ones. */
+export function personPath(person: PersonRow): string {
+  return person.local ? `/u/${person.name}` : `/u/${person.name}@${new URL(person.ap_id).host}`;
+}
+
+export function communityPath(community: CommunityRow): string {
+  return community.local ? `/c/${community.name}` : `/c/${community.name}@${new URL(community.ap_id).host}`;
+}
+
+export function communityHandle(community: CommunityRow): string {
+  return `!${community.name}@${new URL(community.ap_id).host}`;
+}
+
+const personParts = (person: PersonRow) => ({
+  name: person.name,
+  displayName: person.display_name,
+  pronouns: person.pronouns,
+  href: personPath(person),
+});
+
+/** Up/down buttons as forms: they work without JavaScript; app.js makes them update in place. */
+export function voteBox(
+  ctx: PageContext,
+  target: { kind: "post" | "comment"; id: string; score: number; myVote: number },
+  downvotesEnabled: boolean,
+  back: string,
+): Html {
+  const button = (value: 1 | -1, label: string, symbol: string, cls: string) =>
+    html`<form class="vote" method="post" action="/${target.kind}/${target.id}/vote">
+${csrfField(ctx)}<input type="hidden" name="back" value="${back}">
+<input type="hidden" name="score" value="${target.myVote === value ? 0 : value}">
+<button type="submit" class="${cls}" data-value="${value}" aria-pressed="${target.myVote === value ? "true" : "false"}" aria-label="${label}"${ctx.viewer ? null : html` disabled`}>${symbol}</button>
+</form>`;
+  return html`<div class="votes">
+${button(1, "Upvote", "▲", "up")}
+<span class="score" aria-label="score">${target.score}</span>
+${downvotesEnabled ? button(-1, "Downvote", "▼", "down") : null}
+</div>`;
+}
+
+/** One post in a list: votes, title with link domain, community, author, time, comments. */
+export function postItem(
+  ctx: PageContext,
+  view: PostView,
+  options: { showCommunity: boolean; downvotes: boolean; back: string },
+): Html {
+  const { post } = view;
+  const pinned = options.showCommunity ? post.featured_local : post.featured_community || post.featured_local;
+  const link = post.url ?? `/post/${post.id}`;
+  return html`<li class="post">
+${voteBox(ctx, { kind: "post", id: post.id, score: post.score, myVote: view.myVote }, options.downvotes, options.back)}
+<div>
+${post.thumbnail_url ? html`<img class="thumb" src="${post.thumbnail_url}" alt="" loading="lazy">` : null}
+<div class="title">${pinned ? html`<span class="pinned">Pinned</span> ` : null}<a href="${link}"${post.url ? html` rel="nofollow noopener ugc"` : null}>${post.title}</a>
+${post.url ? html` <span class="domain">(${domainOf(post.url)})</span>` : null}${post.nsfw ? html` <span class="badge">NSFW</span>` : null}${post.locked ? html` <span class="badge">Locked</span>` : null}</div>
+<div class="meta">by ${personLink(personParts(view.creator))}${options.showCommunity ? html` in <a href="${communityPath(view.community)}">${view.community.title}</a>` : null} · ${timeAgo(post.published_at)} · <a href="/post/${post.id}">${post.comment_count} ${post.comment_count === 1 ? "comment" : "comments"}</a></div>
+</div>
+</li>`;
+}
+
+export function postList(
+  ctx: PageContext,
+  posts: PostView[],
+  options: { showCommunity: boolean; downvotes: boolean; back: string },
+): Html {
+  if (posts.length === 0) return html`<p class="muted">No posts here yet.</p>`;
+  return html`<ol class="posts">${posts.map((view) => postItem(ctx, view, options))}</ol>`;
+}
+
+/** Sort names for people, in the order the picker shows them. */
+export const POST_SORTS: readonly string[] = SORT_TYPES;
+
+export function sortPicker(
+  current: string,
+  sorts: readonly string[],
+  hrefFor: (sort: string) => string,
+  label = "Sort",
+): Html {
+  return html`<nav class="tabs" aria-label="${label}"><span class="muted">${label}:</span>
+${sorts.map((sort) => html`<a href="${hrefFor(sort)}"${sort === current ? html` aria-current="true"` : null}>${sort}</a>`)}
+</nav>`;
+}
+
+export interface CommentTreeOptions {
+  postCreatorId: string;
+  /** Person ids of the community's moderators (for the badge). */
+  moderatorIds: ReadonlySet<string>;
+  downvotes: boolean;
+  locked: boolean;
+  back: string;
+}
+
+interface Node {
+  view: CommentItemView;
+  children: Node[];
+}
+
+/** Builds the tree from a flat page (every comment after its parent, as listCommentThread gives). */
+export function buildTree(views: CommentItemView[]): Node[] {
+  const byId = new Map<string, Node>();
+  const roots: Node[] = [];
+  for (const view of views) {
+    const node = { view, children: [] };
+    byId.set(view.comment.id, node);
+    const parent = view.comment.parent_id ? byId.get(view.comment.parent_id) : undefined;
+    if (parent) parent.children.push(node);
+    else roots.push(node);
+  }
+  return roots;
+}
+
+function commentHeader(view: CommentItemView, options: CommentTreeOptions): Html {
+  const badges = [
+    view.creator.id === options.postCreatorId ? html`<span class="badge" title="Original poster">OP</span>` : null,
+    options.moderatorIds.has(view.creator.id) ? html`<span class="badge" title="Moderator">mod</span>` : null,
+    view.creatorIsAdmin ? html`<span class="badge" title="Admin">admin</span>` : null,
+  ];
+  return html`<span class="meta">${personLink(personParts(view.creator))}${badges} · ${timeAgo(view.comment.published_at)} · ${view.comment.score} points${view.comment.updated_at ? html` · edited` : null}</span>`;
+}
+
+export function commentNode(ctx: PageContext, node: Node, options: CommentTreeOptions): Html {
+  const { comment } = node.view;
+  const missing = comment.child_count - countDescendants(node);
+  return html`<li class="comment" id="comment-${comment.id}">
+<details open>
+<summary>${commentHeader(node.view, options)} <span class="muted collapsed-note">(collapsed)</span></summary>
+<div class="body">${comment.deleted ? html`<p class="muted">deleted by author</p>` : comment.removed ? html`<p class="muted">removed by moderator</p>` : trusted(renderMarkdown(comment.body))}</div>
+<div class="actions">
+${voteBox(ctx, { kind: "comment", id: comment.id, score: comment.score, myVote: node.view.myVote ?? 0 }, options.downvotes, options.back)}
+<a href="/comment/${comment.id}">link</a>
+${ctx.viewer && !options.locked && !comment.deleted && !comment.removed ? replyForm(ctx, { action: `/comment/${comment.id}/reply`, back: options.back, label: "Reply" }) : null}
+</div>
+<ul class="comments">${node.children.map((child) => commentNode(ctx, child, options))}${
+    missing > 0
+      ? html`<li><a class="load-more" href="/comment/${comment.id}" data-fragment="/comment/${comment.id}/replies">${missing} more ${missing === 1 ? "reply" : "replies"}</a></li>`
+      : null
+  }</ul>
+</details>
+</li>`;
+}
+
+function countDescendants(node: Node): number {
+  return node.children.reduce((sum, child) => sum + 1 + countDescendants(child), 0);
+}
+
+export function commentTree(ctx: PageContext, views: CommentItemView[], options: CommentTreeOptions): Html {
+  return html`<ul class="comments">${buildTree(views).map((node) => commentNode(ctx, node, options))}</ul>`;
+}
+
+export function replyForm(
+  ctx: PageContext,
+  options: { action: string; back: string; label: string; open?: boolean },
+): Html {
+  const form = html`<form class="reply stack" method="post" action="${options.action}">
+${csrfField(ctx)}<input type="hidden" name="back" value="${options.back}">
+<label>Your comment (Markdown) <textarea name="content" required maxlength="10000"></textarea></label>
+<div><button type="submit">${options.label}</button></div>
+</form>`;
+  return options.open ? form : html`<details class="reply-box"><summary>${options.label}</summary>${form}</details>`;
+}
+
+export const COMMENT_SORT_NAMES: readonly string[] = COMMENT_SORTS;

@@ -1,0 +1,127 @@
+// A post with its comment tree, a comment's own thread, and the fragments app.js inserts.
+import type { CommentItemView, ModeratorView, PostView } from "@plenum/core";
+import { renderMarkdown } from "@plenum/core";
+import { domainOf, personLink, timeAgo } from "../format.ts";
+import { type Html, html, trusted } from "../html.ts";
+import { csrfField, layout, type PageContext } from "../layout.ts";
+import {
+  buildTree,
+  COMMENT_SORT_NAMES,
+  type CommentTreeOptions,
+  commentNode,
+  commentTree,
+  communityPath,
+  personPath,
+  replyForm,
+  sortPicker,
+  voteBox,
+} from "./content.ts";
+
+export interface PostPage {
+  view: PostView;
+  /** Whether the reader may see the post's content (deleted and removed posts hide it). */
+  showContent: boolean;
+  comments: CommentItemView[];
+  commentSort: string;
+  /** Link to the next page of top-level comments, if any. */
+  nextHref: string | null;
+  moderators: ModeratorView[];
+  downvotes: boolean;
+  canModerate: boolean;
+  isAdmin: boolean;
+  isAuthor: boolean;
+  /** When showing one comment's thread: its id, with a link back to the whole post. */
+  focusCommentId?: string;
+}
+
+function modControls(ctx: PageContext, page: PostPage): Html | null {
+  const { post } = page.view;
+  const action = (path: string, field: string, value: boolean, label: string) =>
+    html`<form method="post" action="/post/${post.id}/${path}">${csrfField(ctx)}<input type="hidden" name="${field}" value="${value ? "true" : "false"}"><button class="link" type="submit">${label}</button></form>`;
+  const items = [
+    page.canModerate && page.view.community.local
+      ? action(
+          "feature",
+          "featured",
+          !post.featured_community,
+          post.featured_community ? "Unpin from community" : "Pin in community",
+        )
+      : null,
+    page.isAdmin
+      ? action(
+          "feature_local",
+          "featured",
+          !post.featured_local,
+          post.featured_local ? "Unpin from front page" : "Pin on front page",
+        )
+      : null,
+    page.canModerate && page.view.community.local
+      ? action("lock", "locked", !post.locked, post.locked ? "Unlock" : "Lock")
+      : null,
+    page.isAuthor ? action("delete", "deleted", !post.deleted, post.deleted ? "Restore" : "Delete") : null,
+    ctx.viewer ? action("save", "save", !page.view.saved, page.view.saved ? "Unsave" : "Save") : null,
+  ].filter(Boolean);
+  return items.length > 0 ? html`<div class="actions meta">${items}</div>` : null;
+}
+
+export function renderPostPage(ctx: PageContext, page: PostPage): string {
+  const { post, creator, community } = page.view;
+  const base = page.focusCommentId ? `/comment/${page.focusCommentId}` : `/post/${post.id}`;
+  const options: CommentTreeOptions = {
+    postCreatorId: post.creator_id,
+    moderatorIds: new Set(page.moderators.map((m) => m.personId)),
+    downvotes: page.downvotes,
+    locked: post.locked,
+    back: ctx.path,
+  };
+  return layout(
+    ctx,
+    {
+      title: page.showContent ? post.title : "Deleted post",
+      head: html`<link rel="alternate" type="application/activity+json" href="${post.ap_id}">`,
+    },
+    html`<article class="card post-full">
+<div class="post">
+${voteBox(ctx, { kind: "post", id: post.id, score: post.score, myVote: page.view.myVote }, page.downvotes, ctx.path)}
+<div>
+<h1>${page.showContent ? post.title : "(deleted)"}</h1>
+${post.url && page.showContent ? html`<p><a href="${post.url}" rel="nofollow noopener ugc">${post.url}</a> <span class="domain">(${domainOf(post.url)})</span></p>` : null}
+${post.thumbnail_url && page.showContent ? html`<img class="thumb" src="${post.thumbnail_url}" alt="${post.alt_text ?? ""}">` : null}
+${post.embed_title && page.showContent ? html`<p class="muted"><strong>${post.embed_title}</strong>${post.embed_description ? html` — ${post.embed_description}` : null}</p>` : null}
+<p class="meta">by ${personLink({ name: creator.name, displayName: creator.display_name, pronouns: creator.pronouns, href: personPath(creator) })} in <a href="${communityPath(community)}">${community.title}</a> · ${timeAgo(post.published_at)}${post.updated_at ? html` · edited ${timeAgo(post.updated_at)}` : null}${post.featured_community || post.featured_local ? html` · <span class="pinned">Pinned</span>` : null}${post.locked ? html` · <span class="badge">Locked</span>` : null}</p>
+${post.body && page.showContent ? html`<div class="body">${trusted(renderMarkdown(post.body))}</div>` : null}
+${modControls(ctx, page)}
+</div>
+</div>
+</article>
+<section class="card" id="comments">
+<h2>${post.comment_count} ${post.comment_count === 1 ? "comment" : "comments"}</h2>
+${page.focusCommentId ? html`<p><a href="/post/${post.id}">← All comments</a></p>` : null}
+${sortPicker(page.commentSort, COMMENT_SORT_NAMES, (sort) => `${base}?sort=${sort}`, "Comments sorted by")}
+${
+  !ctx.viewer
+    ? html`<p class="muted"><a href="/login?next=${encodeURIComponent(ctx.path)}">Log in</a> to comment.</p>`
+    : post.locked
+      ? html`<p class="muted">This post is locked: no new comments.</p>`
+      : page.focusCommentId
+        ? null
+        : replyForm(ctx, { action: `/post/${post.id}/comment`, back: ctx.path, label: "Comment", open: true })
+}
+${commentTree(ctx, page.comments, options)}
+${page.nextHref ? html`<nav class="pagination"><a href="${page.nextHref}" rel="next">More comments →</a></nav>` : null}
+</section>`,
+  );
+}
+
+/** The replies below a comment, as app.js inserts them for "load more" (no page around them). */
+export function renderCommentFragment(
+  ctx: PageContext,
+  views: CommentItemView[],
+  options: CommentTreeOptions,
+  skipFirst: boolean,
+): string {
+  const roots = buildTree(views);
+  // The continued comment itself comes first; only its replies are new to the reader.
+  const nodes = skipFirst ? (roots[0]?.children ?? []) : roots;
+  return html`${nodes.map((node) => commentNode(ctx, node, options))}`.value;
+}
