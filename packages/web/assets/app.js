@@ -92,3 +92,9 @@ function relative(seconds) {
   return "just now";
 }
 setInterval(refreshTimes, 60000);
+
+// Sort menus apply as soon as the choice changes.
+document.addEventListener("change", (event) => {
+  const select = event.target;
+  if (select instanceof HTMLSelectElement && select.hasAttribute("data-autosubmit")) select.form?.submit();
+});

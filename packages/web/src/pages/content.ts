@@ -84,16 +84,49 @@ export function postList(
 /** Sort names for people, in the order the picker shows them. */
 export const POST_SORTS: readonly string[] = SORT_TYPES;
 
+/**
+ * A sort menu: a GET form that works without JavaScript (choose, then Sort); app.js submits it
+ * as soon as the choice changes.
+ */
 export function sortPicker(
   current: string,
   sorts: readonly string[],
-  hrefFor: (sort: string) => string,
+  action: string,
+  hidden: Record<string, string> = {},
   label = "Sort",
 ): Html {
-  return html`<nav class="tabs" aria-label="${label}"><span class="muted">${label}:</span>
-${sorts.map((sort) => html`<a href="${hrefFor(sort)}"${sort === current ? html` aria-current="true"` : null}>${sort}</a>`)}
-</nav>`;
+  return html`<form class="sort" method="get" action="${action}">
+${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<label class="inline">${label} <select name="sort" data-autosubmit>
+${sorts.map((sort) => html`<option value="${sort}"${sort === current ? html` selected` : null}>${SORT_LABELS[sort] ?? sort}</option>`)}
+</select></label>
+<button type="submit" class="secondary">Sort</button>
+</form>`;
 }
+
+/** Sort names as people read them. */
+const SORT_LABELS: Record<string, string> = {
+  Active: "Active",
+  Hot: "Hot",
+  Scaled: "Scaled",
+  Controversial: "Controversial",
+  New: "New",
+  Old: "Old",
+  NewComments: "New comments",
+  MostComments: "Most comments",
+  TopHour: "Top: hour",
+  TopSixHour: "Top: 6 hours",
+  TopTwelveHour: "Top: 12 hours",
+  TopDay: "Top: day",
+  TopWeek: "Top: week",
+  TopMonth: "Top: month",
+  TopThreeMonths: "Top: 3 months",
+  TopSixMonths: "Top: 6 months",
+  TopNineMonths: "Top: 9 months",
+  TopYear: "Top: year",
+  TopAll: "Top: all time",
+  Top: "Top",
+};
 
 export interface CommentTreeOptions {
   postCreatorId: string;
@@ -129,12 +162,14 @@ function commentHeader(view: CommentItemView, options: CommentTreeOptions): Html
     options.moderatorIds.has(view.creator.id) ? html`<span class="badge" title="Moderator">mod</span>` : null,
     view.creatorIsAdmin ? html`<span class="badge" title="Admin">admin</span>` : null,
   ];
-  return html`<span class="meta">${personLink(personParts(view.creator))}${badges} · ${timeAgo(view.comment.published_at)} · ${view.comment.score} points${view.comment.updated_at ? html` · edited` : null}</span>`;
+  return html`<span class="meta">${personLink(personParts(view.creator))}${badges} · ${timeAgo(view.comment.published_at)} · ${view.comment.score} ${Math.abs(view.comment.score) === 1 ? "point" : "points"}${view.comment.updated_at ? html` · edited` : null}</span>`;
 }
 
 export function commentNode(ctx: PageContext, node: Node, options: CommentTreeOptions): Html {
   const { comment } = node.view;
-  const missing = comment.child_count - countDescendants(node);
+  // Replies not on the page are reported where they hang: below a visible child they are that
+  // child's to report, the rest (cut by depth or by the page's budget) are this comment's.
+  const missing = hiddenBelow(node) - node.children.reduce((sum, child) => sum + hiddenBelow(child), 0);
   return html`<li class="comment" id="comment-${comment.id}">
 <details open>
 <summary>${commentHeader(node.view, options)} <span class="muted collapsed-note">(collapsed)</span></summary>
@@ -155,6 +190,11 @@ ${ctx.viewer && !options.locked && !comment.deleted && !comment.removed ? replyF
 
 function countDescendants(node: Node): number {
   return node.children.reduce((sum, child) => sum + 1 + countDescendants(child), 0);
+}
+
+/** Descendants of a comment that are not on the page. */
+function hiddenBelow(node: Node): number {
+  return node.view.comment.child_count - countDescendants(node);
 }
 
 export function commentTree(ctx: PageContext, views: CommentItemView[], options: CommentTreeOptions): Html {

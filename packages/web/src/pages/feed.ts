@@ -44,7 +44,7 @@ export function renderFrontPage(ctx: PageContext, page: FrontPage): string {
       (listing) =>
         html`<a href="${href(listing, page.sort)}"${listing === page.listing ? html` aria-current="true"` : null}>${listing}</a>`,
     )}</nav>
-${sortPicker(page.sort, POST_SORTS, (sort) => href(page.listing, sort))}
+${sortPicker(page.sort, POST_SORTS, "/", { type: page.listing })}
 ${postList(ctx, page.posts, { showCommunity: true, downvotes: page.downvotes, back: ctx.path })}
 ${page.nextHref ? html`<nav class="pagination"><a href="${page.nextHref}" rel="next">Next page →</a></nav>` : null}
 </section>`,
@@ -98,7 +98,7 @@ ${
 }
 </section>
 <section class="card">
-${sortPicker(page.sort, POST_SORTS, (sort) => `${base}?sort=${sort}`)}
+${sortPicker(page.sort, POST_SORTS, base)}
 ${postList(ctx, page.posts, { showCommunity: false, downvotes: page.downvotes, back: ctx.path })}
 ${page.nextHref ? html`<nav class="pagination"><a href="${page.nextHref}" rel="next">Next page →</a></nav>` : null}
 </section>`,

@@ -97,7 +97,7 @@ ${modControls(ctx, page)}
 <section class="card" id="comments">
 <h2>${post.comment_count} ${post.comment_count === 1 ? "comment" : "comments"}</h2>
 ${page.focusCommentId ? html`<p><a href="/post/${post.id}">← All comments</a></p>` : null}
-${sortPicker(page.commentSort, COMMENT_SORT_NAMES, (sort) => `${base}?sort=${sort}`, "Comments sorted by")}
+${sortPicker(page.commentSort, COMMENT_SORT_NAMES, base, {}, "Comments sorted by")}
 ${
   !ctx.viewer
     ? html`<p class="muted"><a href="/login?next=${encodeURIComponent(ctx.path)}">Log in</a> to comment.</p>`

@@ -34,7 +34,7 @@ ${
     ? html`<p class="muted">No comments yet.</p>`
     : html`<ul class="comments">${page.comments.map(
         (c) =>
-          html`<li class="comment"><p class="meta">on <a href="/post/${c.post.id}">${c.post.title}</a> · ${timeAgo(c.comment.published_at)} · ${c.comment.score} points · <a href="/comment/${c.comment.id}">link</a></p><div class="body">${trusted(renderMarkdown(c.comment.body))}</div></li>`,
+          html`<li class="comment"><p class="meta">on <a href="/post/${c.post.id}">${c.post.title}</a> · ${timeAgo(c.comment.published_at)} · ${c.comment.score} ${Math.abs(c.comment.score) === 1 ? "point" : "points"} · <a href="/comment/${c.comment.id}">link</a></p><div class="body">${trusted(renderMarkdown(c.comment.body))}</div></li>`,
       )}</ul>`
 }
 </section>`,
