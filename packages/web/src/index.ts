@@ -25,3 +25,4 @@ export { type CommunityForm, renderCommunityForm, renderSubmitPage, type SubmitF
 export { renderMessagePage, renderNotFoundPage } from "./pages/home.ts";
 export { type PostPage, renderCommentFragment, renderPostPage } from "./pages/post.ts";
 export { type ProfilePage, renderProfilePage } from "./pages/profile.ts";
+export { type RssChannel, renderRss } from "./rss.ts";

@@ -8,6 +8,7 @@ import { registerAccountPages } from "./account-pages.ts";
 import { registerActions } from "./actions.ts";
 import { registerContentPages } from "./content-pages.ts";
 import { pageRequest, sendPage } from "./context.ts";
+import { registerFeeds } from "./feeds.ts";
 
 /** Hashed asset names change with their content, so browsers may keep them for a year. */
 const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
@@ -59,4 +60,5 @@ export async function registerWeb(app: FastifyInstance, api: ApiContext): Promis
   registerAccountPages(app, api);
   registerContentPages(app, api);
   registerActions(app, api);
+  registerFeeds(app, api);
 }

@@ -38,7 +38,11 @@ export function renderFrontPage(ctx: PageContext, page: FrontPage): string {
   const href = (listing: string, sort: string) => `/?type=${listing}&sort=${sort}`;
   return layout(
     ctx,
-    { title: page.listing === "Subscribed" ? "Subscribed" : page.site.name, sidebar: siteSidebar(page.site) },
+    {
+      title: page.listing === "Subscribed" ? "Subscribed" : page.site.name,
+      sidebar: siteSidebar(page.site),
+      head: html`<link rel="alternate" type="application/rss+xml" title="All posts" href="/feeds/all.xml">`,
+    },
     html`<section class="card">
 <nav class="tabs" aria-label="Feed">${page.listings.map(
       (listing) =>
@@ -84,7 +88,8 @@ ${page.canModerate && community.local ? html`<p><a href="${base}/edit">Edit comm
     ctx,
     {
       title: community.title,
-      head: html`<link rel="alternate" type="application/activity+json" href="${community.ap_id}">`,
+      head: html`<link rel="alternate" type="application/activity+json" href="${community.ap_id}">
+<link rel="alternate" type="application/rss+xml" title="${community.title}" href="/feeds${base}.xml">`,
       sidebar,
     },
     html`<section class="card community">
