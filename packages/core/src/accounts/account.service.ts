@@ -16,77 +16,11 @@ export interface LocalAccount {
 }
 
 export async function findLocalAccount(db: DbLike, personId: string): Promise<LocalAccount | undefined> {
-  const row = await db
-    .selectFrom("persons as p")
-    .innerJoin("local_users as u", "u.person_id", "p.id")
-    .where("p.id", "=", personId)
-    .selectAll("p")
-    .select([
-      "u.person_id",
-      "u.password_hash",
-      "u.email",
-      "u.admin",
-      "u.created_at",
-      "u.show_nsfw",
-      "u.blur_nsfw",
-      "u.show_bot_accounts",
-      "u.show_read_posts",
-      "u.show_scores",
-      "u.show_avatars",
-      "u.open_links_in_new_tab",
-      "u.default_sort_type",
-      "u.default_listing_type",
-      "u.theme",
-      "u.interface_language",
-      "u.email_verified",
-      "u.accepted_application",
-    ])
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const {
-    person_id,
-    password_hash,
-    email,
-    admin,
-    created_at,
-    show_nsfw,
-    blur_nsfw,
-    show_bot_accounts,
-    show_read_posts,
-    show_scores,
-    show_avatars,
-    open_links_in_new_tab,
-    default_sort_type,
-    default_listing_type,
-    theme,
-    interface_language,
-    email_verified,
-    accepted_application,
-    ...person
-  } = row;
-  return {
-    person,
-    localUser: {
-      person_id,
-      password_hash,
-      email,
-      admin,
-      created_at,
-      show_nsfw,
-      blur_nsfw,
-      show_bot_accounts,
-      show_read_posts,
-      show_scores,
-      show_avatars,
-      open_links_in_new_tab,
-      default_sort_type,
-      default_listing_type,
-      theme,
-      interface_language,
-      email_verified,
-      accepted_application,
-    },
-  };
+  const [person, localUser] = await Promise.all([
+    db.selectFrom("persons").selectAll().where("id", "=", personId).executeTakeFirst(),
+    db.selectFrom("local_users").selectAll().where("person_id", "=", personId).executeTakeFirst(),
+  ]);
+  return person && localUser ? { person, localUser } : undefined;
 }
 
 export type RegisterError =
