@@ -12,7 +12,11 @@ import {
   runWorker,
 } from "@plenum/server";
 import type { FastifyInstance } from "fastify";
+import { LemmyHttp } from "lemmy-js-client";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
+
+/** The password every test user gets. */
+export const INSTANCE_PASSWORD = "correct horse battery";
 
 export interface TestInstance {
   origin: string;
@@ -21,6 +25,10 @@ export interface TestInstance {
   database: TestDatabase;
   /** Runs an admin CLI command in-process; throws if it fails. */
   admin(...argv: string[]): Promise<string>;
+  /** A Lemmy API client for this instance, logged in when a JWT is given. */
+  client(jwt?: string): LemmyHttp;
+  /** Creates a local user (admin with admin: true) and returns a client logged in as them. */
+  user(name: string, options?: { admin?: boolean }): Promise<LemmyHttp>;
   /** Stops serving and working, then starts again on the same port and database (a process restart). */
   restart(): Promise<void>;
   startWorker(): void;
@@ -56,6 +64,8 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
     PLENUM_ORIGIN: origin,
     PLENUM_ALLOW_PRIVATE_ADDRESS: "true",
     LOG_LEVEL: process.env.PLENUM_TEST_LOG_LEVEL ?? "error",
+    // Tests act quickly and in bulk; rate limits have their own tests.
+    PLENUM_RATE_LIMITS: "off",
   });
   if (!loaded.ok) throw new Error(loaded.errors.join("; "));
   const config = loaded.config;
@@ -87,6 +97,15 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
       const outcome: AdminOutcome = await runAdminCommand(runtime, argv);
       if (!outcome.ok) throw new Error(`admin ${argv.join(" ")} failed: ${outcome.message}`);
       return outcome.message;
+    },
+    client(jwt) {
+      return new LemmyHttp(origin, jwt ? { headers: { Authorization: `Bearer ${jwt}` } } : {});
+    },
+    async user(name, options = {}) {
+      await instance.admin("create-user", name, "--password", INSTANCE_PASSWORD, ...(options.admin ? ["--admin"] : []));
+      const { jwt } = await instance.client().login({ username_or_email: name, password: INSTANCE_PASSWORD });
+      if (!jwt) throw new Error(`logging in as ${name} gave no token`);
+      return instance.client(jwt);
     },
     startWorker() {
       if (worker) return;

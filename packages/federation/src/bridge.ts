@@ -1,6 +1,14 @@
 // The outbound bridge: turns domain events (from the "events" queue) into activities. Route
 // handlers and services never send activities themselves; they record events in the same
 // transaction as their change, and this runs in the worker (docs/architecture.md).
+//
+//   post/comment/vote of a local person
+//     ├─ community is remote → the activity, to the community's inbox (it announces it)
+//     └─ community is local  → Announce(activity) to the followers' shared inboxes
+//   activity received by a local community → Announce(activity verbatim) likewise
+//
+// Posts (Create/Update of a Page) are announced a second time as Announce(Page), which is what
+// Mastodon understands (Lemmy does the same; federation-wire-formats.md §2.8).
 import { Accept, Follow, type Recipient, Undo } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
@@ -9,10 +17,27 @@ import {
   exhaustiveCheck,
   findCommunityById,
   findPersonById,
+  getCommentObjectView,
+  getPostObjectView,
+  hostOf,
+  listFederationLists,
+  listRemoteFollowers,
   type PersonRow,
+  type PostObjectView,
 } from "@plenum/core";
+import {
+  embeddedType,
+  newActivityId,
+  toAnnounceJson,
+  toCreateOrUpdateJson,
+  toDeleteJson,
+  toUndoJson,
+  toVoteJson,
+} from "./activities.ts";
 import type { PlenumContext } from "./context.ts";
+import { type Delivery, deliveriesFor, deliverJson } from "./deliver.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
 
 const logger = getLogger(["plenum", "federation", "bridge"]);
 
@@ -24,14 +49,248 @@ function recipientOf(actor: PersonRow | CommunityRow): Recipient {
   };
 }
 
-const activityId = (ctx: PlenumContext, type: string) =>
-  new URL(`/activities/${type}/${crypto.randomUUID()}`, ctx.origin);
+const activityId = (ctx: PlenumContext, type: string) => new URL(newActivityId(ctx.origin, type));
+
+/** The types of object that are posts when created or updated (Lemmy's Page and its kin). */
+const POST_TYPES = new Set(["Page", "Article", "Video", "Event", "Question"]);
+
+/** Deliveries to instances the site's lists allow (docs/api.md, "Instance lists"): not blocked,
+ *  and listed when there is an allow list. */
+async function allowed(ctx: PlenumContext, targets: Delivery[]): Promise<Delivery[]> {
+  const lists = await listFederationLists(ctx.data.db);
+  const blocked = new Set(lists.blocked.map((instance) => instance.host));
+  const allowList = new Set(lists.allowed.map((instance) => instance.host));
+  return targets.filter((target) => {
+    const host = hostOf(target.inbox).toLowerCase();
+    return !blocked.has(host) && (allowList.size === 0 || allowList.has(host));
+  });
+}
+
+/** Whether an activity creates or updates a post (and so is also announced as the bare Page). */
+function createsPost(activity: Json): Json | null {
+  if (activity.type !== "Create" && activity.type !== "Update") return null;
+  const type = embeddedType(activity);
+  const object = activity.object as Json;
+  if (type === null) return null;
+  // A Note without inReplyTo is a post too (Mastodon, Mitra).
+  if (POST_TYPES.has(type) || (type === "Note" && object.inReplyTo == null)) return object;
+  return null;
+}
+
+/**
+ * A local community announces `activity` to its followers: one delivery per shared inbox. For a
+ * post's Create or Update it also announces the Page itself, with the author as `actor`.
+ */
+async function announce(ctx: PlenumContext, community: CommunityRow, activity: Json): Promise<void> {
+  const followers = await listRemoteFollowers(ctx.data.db, community.id);
+  const targets = await allowed(ctx, deliveriesFor(followers, ctx.origin));
+  if (targets.length === 0) return;
+  const group = {
+    apId: community.ap_id,
+    followersUrl: community.followers_url ?? ctx.data.urls.followers(community.ap_id),
+  };
+  const sender = communityIdentifier(community.name);
+  const innerType = typeof activity.type === "string" ? activity.type.toLowerCase() : "activity";
+  const wrapped = toAnnounceJson(newActivityId(ctx.origin, `announce/${innerType}`), group, activity);
+  await deliverJson(ctx, sender, targets, withContext(wrapped), { orderingKey: community.ap_id });
+  const page = createsPost(activity);
+  if (page) {
+    const { "@context": _context, ...bare } = page;
+    const pageAnnounce = toAnnounceJson(newActivityId(ctx.origin, "announce/page"), group, {
+      ...bare,
+      actor: activity.actor,
+    });
+    await deliverJson(ctx, sender, targets, withContext(pageAnnounce), { orderingKey: community.ap_id });
+  }
+}
+
+/**
+ * Publishes an activity of a local person about something in `community`: to the community's
+ * inbox when it is remote (it announces it onward), or announced by the community when local.
+ */
+async function publish(ctx: PlenumContext, person: PersonRow, community: CommunityRow, activity: Json) {
+  if (community.local) {
+    await announce(ctx, community, activity);
+    return;
+  }
+  const targets = await allowed(
+    ctx,
+    deliveriesFor(
+      [{ apId: community.ap_id, inboxUrl: community.inbox_url, sharedInboxUrl: community.shared_inbox_url }],
+      ctx.origin,
+    ),
+  );
+  await deliverJson(ctx, personIdentifier(person.name), targets, withContext(activity), {
+    orderingKey: community.ap_id,
+  });
+}
+
+/** One item of a community outbox: Announce(Create(Page)), as Lemmy lists them. */
+export function toOutboxItemJson(ctx: PlenumContext, view: PostObjectView): Json {
+  const { creator, community } = view;
+  const create = toCreateOrUpdateJson(
+    "Create",
+    newActivityId(ctx.origin, "create"),
+    { actor: creator.ap_id, community: community.ap_id },
+    toPageJson(view),
+  );
+  return toAnnounceJson(
+    newActivityId(ctx.origin, "announce/create"),
+    { apId: community.ap_id, followersUrl: community.followers_url ?? ctx.data.urls.followers(community.ap_id) },
+    create,
+  );
+}
+
+type ContentEvent = Extract<
+  DomainEvent,
+  {
+    type:
+      | "post_created"
+      | "post_updated"
+      | "post_deleted"
+      | "comment_created"
+      | "comment_updated"
+      | "comment_deleted"
+      | "vote_cast";
+  }
+>;
+
+/** The activity a local person's post, comment or vote event calls for, or null if moot now. */
+async function contentActivity(
+  ctx: PlenumContext,
+  event: ContentEvent,
+): Promise<{ person: PersonRow; community: CommunityRow; activity: Json } | null> {
+  const { db } = ctx.data;
+  switch (event.type) {
+    case "post_created":
+    case "post_updated":
+    case "post_deleted": {
+      const view = await getPostObjectView(db, event.postId);
+      if (!view?.post.local || !view.creator.local) return null;
+      const addressing = { actor: view.creator.ap_id, community: view.community.ap_id };
+      if (event.type === "post_deleted") {
+        return {
+          person: view.creator,
+          community: view.community,
+          activity: deletion(ctx, event, addressing, view.post.ap_id),
+        };
+      }
+      // Content deleted or removed meanwhile is not sent (its Delete follows, if it was ours).
+      if (isGone(view.post)) return null;
+      const type = event.type === "post_created" ? "Create" : "Update";
+      const id = newActivityId(ctx.origin, type.toLowerCase());
+      return {
+        person: view.creator,
+        community: view.community,
+        activity: toCreateOrUpdateJson(type, id, addressing, toPageJson(view)),
+      };
+    }
+    case "comment_created":
+    case "comment_updated":
+    case "comment_deleted": {
+      const view = await getCommentObjectView(db, event.commentId);
+      if (!view?.comment.local || !view.creator.local) return null;
+      const addressing = { actor: view.creator.ap_id, community: view.community.ap_id };
+      if (event.type === "comment_deleted") {
+        return {
+          person: view.creator,
+          community: view.community,
+          activity: deletion(ctx, event, addressing, view.comment.ap_id),
+        };
+      }
+      if (isGone(view.comment)) return null;
+      const type = event.type === "comment_created" ? "Create" : "Update";
+      const id = newActivityId(ctx.origin, type.toLowerCase());
+      return {
+        person: view.creator,
+        community: view.community,
+        activity: toCreateOrUpdateJson(type, id, addressing, toNoteJson(view)),
+      };
+    }
+    case "vote_cast": {
+      const [person, community] = await Promise.all([
+        findPersonById(db, event.personId),
+        findCommunityById(db, event.communityId),
+      ]);
+      const item =
+        event.target === "post"
+          ? await db.selectFrom("posts").select("ap_id").where("id", "=", event.itemId).executeTakeFirst()
+          : await db.selectFrom("comments").select("ap_id").where("id", "=", event.itemId).executeTakeFirst();
+      if (!person?.local || !community || !item) return null;
+      const addressing = { actor: person.ap_id, community: community.ap_id };
+      const vote = (score: -1 | 1) =>
+        toVoteJson(
+          newActivityId(ctx.origin, score === 1 ? "like" : "dislike"),
+          score === 1 ? "Like" : "Dislike",
+          addressing,
+          item.ap_id,
+        );
+      if (event.score !== 0) return { person, community, activity: vote(event.score) };
+      if (event.previous === 0) return null;
+      // Taking a vote back undoes it; as in Lemmy the Undo carries a new copy of the vote.
+      const undo = toUndoJson(newActivityId(ctx.origin, "undo"), addressing, vote(event.previous));
+      return { person, community, activity: undo };
+    }
+    default:
+      return exhaustiveCheck(event);
+  }
+}
+
+/** Delete of a post or comment, or Undo(Delete) when it was restored. */
+function deletion(
+  ctx: PlenumContext,
+  event: { deleted: boolean },
+  addressing: { actor: string; community: string },
+  objectId: string,
+): Json {
+  const remove = toDeleteJson(newActivityId(ctx.origin, "delete"), addressing, objectId);
+  return event.deleted ? remove : toUndoJson(newActivityId(ctx.origin, "undo"), addressing, remove);
+}
 
 /**
  * Sends what an event calls for. Deliveries about one community carry its id as ordering key, so
  * Fedify delivers them to each inbox in order (a Follow is never overtaken by its Undo).
  */
 export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent): Promise<void> {
+  const { db } = ctx.data;
+  switch (event.type) {
+    case "community_follow_requested":
+    case "community_unfollowed":
+    case "community_follow_accepted":
+      await handleFollowEvent(ctx, event);
+      return;
+    case "post_created":
+    case "post_updated":
+    case "post_deleted":
+    case "comment_created":
+    case "comment_updated":
+    case "comment_deleted":
+    case "vote_cast": {
+      const found = await contentActivity(ctx, event);
+      if (!found) {
+        logger.info("Event {type}: nothing left to send", { type: event.type });
+        return;
+      }
+      await publish(ctx, found.person, found.community, found.activity);
+      return;
+    }
+    case "community_activity_received": {
+      const community = await findCommunityById(db, event.communityId);
+      if (!community?.local || community.deleted || community.removed) return;
+      await announce(ctx, community, event.activity);
+      return;
+    }
+    default:
+      exhaustiveCheck(event);
+  }
+}
+
+type FollowEvent = Extract<
+  DomainEvent,
+  { type: "community_follow_requested" | "community_unfollowed" | "community_follow_accepted" }
+>;
+
+async function handleFollowEvent(ctx: PlenumContext, event: FollowEvent): Promise<void> {
   const { db } = ctx.data;
   const [community, person] = await Promise.all([
     findCommunityById(db, event.communityId),

@@ -2,23 +2,46 @@
 // listeners, WebFinger handles and NodeInfo. The listeners only translate and check, then call
 // services in @plenum/core.
 import { type Context, createFederation, getUserAgent, type KvStore, type MessageQueue } from "@fedify/fedify";
-import { Accept, Activity, Follow, Person, Undo } from "@fedify/vocab";
+import {
+  Accept,
+  Activity,
+  Announce,
+  Create,
+  Delete,
+  Dislike,
+  Follow,
+  Like,
+  Note,
+  Page,
+  Person,
+  Undo,
+  Update,
+} from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
   countAcceptedFollowers,
   findKeyPairs,
   findLocalCommunityByName,
   findLocalPersonByName,
+  getCommentObjectView,
   getInstanceStats,
+  getPostObjectView,
+  listFeaturedPostObjects,
   listModerators,
+  listRecentPostObjects,
+  OUTBOX_POST_LIMIT,
 } from "@plenum/core";
 import { toGroup, toPerson } from "./actors.ts";
+import { toOutboxItemJson } from "./bridge.ts";
 import type { FederationContextData, PlenumFederation } from "./context.ts";
 import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./identifiers.ts";
+import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
 import { onUndone } from "./inbox/undo.ts";
 import { toCryptoKeyPairs } from "./keys.ts";
 import { boundedAuthenticatedLoader, cachedDocumentLoader } from "./loader.ts";
+import { isGone, toNoteJson, toPageJson, toTombstoneJson, withContext } from "./objects.ts";
+import { PreparedActivity, PreparedNote, PreparedPage } from "./raw.ts";
 
 /** Plenum's version as published in NodeInfo and the User-Agent. */
 export const PLENUM_VERSION = "0.1.0";
@@ -100,23 +123,55 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
       return countAcceptedFollowers(ctx.data.db, actor.row.id);
     });
 
-  // Recent activities; filled by the posts issue (Lemmy requires the property to exist). Custom
+  // Lemmy's community outbox: the last 20 posts, each as Announce(Create(Page)). Custom
   // collections, because Fedify's outbox route does not take the "/{+identifier}" form.
   federation
-    .setOrderedCollectionDispatcher("communityOutbox", Activity, "/c/{name}/outbox", async (ctx, values) =>
-      (await findLocalCommunityByName(ctx.data.db, values.name)) ? { items: [] } : null,
-    )
-    .setCounter(() => 0);
+    .setOrderedCollectionDispatcher("communityOutbox", Activity, "/c/{name}/outbox", async (ctx, values) => {
+      const community = await findLocalCommunityByName(ctx.data.db, values.name);
+      if (!community) return null;
+      const posts = await listRecentPostObjects(ctx.data.db, community);
+      return { items: posts.map((view) => new PreparedActivity(toOutboxItemJson(ctx, view))) };
+    })
+    .setCounter(async (ctx, values) => {
+      const community = await findLocalCommunityByName(ctx.data.db, values.name);
+      return community ? Math.min(OUTBOX_POST_LIMIT, community.post_count) : 0;
+    });
+  // A person's outbox is empty, as on Lemmy (Lemmy requires the property to exist).
   federation
     .setOrderedCollectionDispatcher("personOutbox", Activity, "/u/{name}/outbox", async (ctx, values) =>
       (await findLocalPersonByName(ctx.data.db, values.name)) ? { items: [] } : null,
     )
     .setCounter(() => 0);
 
-  // Pinned posts; filled by the posts issue.
-  federation.setFeaturedDispatcher("/{+identifier}/featured", async (ctx, identifier) =>
-    (await actorRow(ctx, identifier))?.kind === "community" ? { items: [] } : null,
-  );
+  // Pinned posts, embedded as Pages (Lemmy's shape).
+  federation
+    .setFeaturedDispatcher("/{+identifier}/featured", async (ctx, identifier) => {
+      const actor = await actorRow(ctx, identifier);
+      if (actor?.kind !== "community") return null;
+      const posts = await listFeaturedPostObjects(ctx.data.db, actor.row);
+      return { items: posts.map((view) => new PreparedPage(toPageJson(view))) };
+    })
+    .setCounter(async (ctx, identifier) => {
+      const actor = await actorRow(ctx, identifier);
+      return actor?.kind === "community" ? (await listFeaturedPostObjects(ctx.data.db, actor.row)).length : 0;
+    });
+
+  // Local posts and comments at their ids, as Lemmy serves them; deleted or removed ones as
+  // Tombstones. Remote ones are not ours to serve (404), nor are ids that are not numbers.
+  federation.setObjectDispatcher(Page, "/post/{id}", async (ctx, values) => {
+    if (!/^\d+$/.test(values.id)) return null;
+    const view = await getPostObjectView(ctx.data.db, values.id);
+    if (!view?.post.local) return null;
+    const json = isGone(view.post) ? toTombstoneJson(view.post.ap_id, "Page") : toPageJson(view);
+    return new PreparedPage(withContext(json));
+  });
+  federation.setObjectDispatcher(Note, "/comment/{id}", async (ctx, values) => {
+    if (!/^\d+$/.test(values.id)) return null;
+    const view = await getCommentObjectView(ctx.data.db, values.id);
+    if (!view?.comment.local) return null;
+    const json = isGone(view.comment) ? toTombstoneJson(view.comment.ap_id, "Note") : toNoteJson(view);
+    return new PreparedNote(withContext(json));
+  });
 
   federation.setOrderedCollectionDispatcher("moderators", Person, "/c/{name}/moderators", async (ctx, values) => {
     const community = await findLocalCommunityByName(ctx.data.db, values.name);
@@ -131,6 +186,12 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     .on(Follow, onFollowed)
     .on(Accept, onFollowAccepted)
     .on(Undo, onUndone)
+    .on(Create, onContentActivity)
+    .on(Update, onContentActivity)
+    .on(Delete, onContentActivity)
+    .on(Like, onContentActivity)
+    .on(Dislike, onContentActivity)
+    .on(Announce, onContentActivity)
     .onError((_ctx, error) => {
       logger.error("Inbox listener failed: {error}", { error });
     });

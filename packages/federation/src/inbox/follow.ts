@@ -10,6 +10,7 @@ import {
   findCommunityByApId,
   findLocalCommunityByName,
   findPersonByApId,
+  instanceAllowed,
   markFollowAccepted,
 } from "@plenum/core";
 import { persistActor } from "../actors.ts";
@@ -38,6 +39,10 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
   const community = await localCommunityAt(ctx, follow.objectId);
   if (!community) {
     logger.debug("Follow of {object}, not a local community: dropped", { object: follow.objectId?.href });
+    return;
+  }
+  if (!(await instanceAllowed(ctx.data.db, follow.actorId.host))) {
+    logger.debug("Follow by {actor}, whose instance is not allowed: dropped", { actor: follow.actorId.href });
     return;
   }
   const actor = await follow.getActor(ctx);

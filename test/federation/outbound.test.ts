@@ -1,0 +1,192 @@
+// Outbound federation from domain events: what a local person's posts, comments, votes, edits
+// and deletions send. In a local community the community announces each activity to its
+// followers, one delivery per shared inbox, and announces posts a second time as the bare Page;
+// in a remote community the activity goes to the community's inbox. The remote side is a capture
+// server that records what real, signed deliveries from the durable queue bring.
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import {
+  ensureInstance,
+  setFederationLists,
+  upsertFollow,
+  upsertRemoteCommunity,
+  upsertRemotePerson,
+} from "@plenum/core";
+import type { LemmyHttp } from "lemmy-js-client";
+import { type CaptureServer, startCaptureServer } from "../support/capture.ts";
+import { startInstance, type TestInstance } from "../support/instances.ts";
+import { waitUntil } from "../support/wait.ts";
+
+const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
+type Json = Record<string, unknown>;
+
+describe("activities sent for a local person's content", () => {
+  let a: TestInstance;
+  let remote: CaptureServer; // two followers sharing one inbox, and a remote community
+  let solo: CaptureServer; // a follower with only a personal inbox
+  let alice: LemmyHttp;
+  let lobbyId: number;
+  let farId: number;
+  let lobbyUrl: string;
+  let aliceUrl: string;
+
+  beforeAll(async () => {
+    [a, remote, solo] = await Promise.all([startInstance(), startCaptureServer(), startCaptureServer()]);
+    alice = await a.user("alice", { admin: true });
+    lobbyId = (await alice.createCommunity({ name: "lobby", title: "Lobby" })).community_view.community.id;
+    lobbyUrl = `${a.origin}/c/lobby`;
+    aliceUrl = `${a.origin}/u/alice`;
+    const db = a.runtime.database.db;
+    const remoteInstance = await ensureInstance(db, new URL(remote.origin).host);
+    const soloInstance = await ensureInstance(db, new URL(solo.origin).host);
+    const followers = [
+      { name: "r1", origin: remote.origin, instance: remoteInstance, shared: `${remote.origin}/inbox` },
+      { name: "r2", origin: remote.origin, instance: remoteInstance, shared: `${remote.origin}/inbox` },
+      { name: "r3", origin: solo.origin, instance: soloInstance, shared: null },
+    ];
+    for (const follower of followers) {
+      const person = await upsertRemotePerson(db, {
+        ap_id: `${follower.origin}/u/${follower.name}`,
+        instance_id: follower.instance,
+        name: follower.name,
+        inbox_url: `${follower.origin}/u/${follower.name}/inbox`,
+        shared_inbox_url: follower.shared,
+      });
+      await upsertFollow(db, {
+        communityId: String(lobbyId),
+        personId: person.id,
+        state: "accepted",
+        followActivityId: `${follower.origin}/follow/${follower.name}`,
+      });
+    }
+    const far = await upsertRemoteCommunity(db, {
+      ap_id: `${remote.origin}/c/far`,
+      instance_id: remoteInstance,
+      name: "far",
+      title: "Far away",
+      inbox_url: `${remote.origin}/c/far/inbox`,
+    });
+    farId = Number(far.id);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), remote?.close(), solo?.close()]);
+  });
+
+  /** Waits for `count` deliveries at a path, then returns them. */
+  async function delivered(server: CaptureServer, path: string, count: number): Promise<Json[]> {
+    await waitUntil(() => server.at(path).length >= count, `${count} deliveries at ${path}`);
+    return server.at(path);
+  }
+
+  test("a post in a local community is announced once per shared inbox, also as the bare Page", async () => {
+    const post = await alice.createPost({ community_id: lobbyId, name: "Hello", body: "First!" });
+    const postUrl = `${a.origin}/post/${post.post_view.post.id}`;
+    const shared = await delivered(remote, "/inbox", 2);
+    const personal = await delivered(solo, "/u/r3/inbox", 2);
+    // r1 and r2 share an inbox: one copy each, not two.
+    expect(remote.requests.filter((r) => r.path !== "/inbox")).toEqual([]);
+    const [announceCreate, announcePage] = shared;
+    expect(announceCreate).toMatchObject({
+      "@context": expect.arrayContaining(["https://www.w3.org/ns/activitystreams"]),
+      type: "Announce",
+      actor: lobbyUrl,
+      to: [PUBLIC],
+      cc: [`${lobbyUrl}/followers`],
+      object: {
+        type: "Create",
+        actor: aliceUrl,
+        to: [lobbyUrl, PUBLIC],
+        audience: lobbyUrl,
+        object: { type: "Page", id: postUrl, attributedTo: aliceUrl, name: "Hello", audience: lobbyUrl },
+      },
+    });
+    expect(String(announceCreate?.id)).toMatch(new RegExp(`^${a.origin}/activities/announce/create/`));
+    expect(announcePage).toMatchObject({
+      type: "Announce",
+      actor: lobbyUrl,
+      object: { type: "Page", id: postUrl, actor: aliceUrl },
+    });
+    expect(personal.map((activity) => (activity.object as Json).type)).toEqual(["Create", "Page"]);
+    // Delivered signed by the community.
+    const request = remote.requests[0];
+    const signature = String(request?.headers["signature-input"] ?? request?.headers.signature ?? "");
+    expect(signature).toContain(`${lobbyUrl}#main-key`);
+    expect(request?.headers["content-type"]).toContain("application/activity+json");
+  });
+
+  test("votes, comments, edits and deletions in a local community are announced", async () => {
+    const before = remote.at("/inbox").length;
+    const post = await alice.createPost({ community_id: lobbyId, name: "Vote here" });
+    const postId = post.post_view.post.id;
+    await delivered(remote, "/inbox", before + 2);
+    // The creator's own upvote exists already: voting 1 again changes nothing and sends nothing.
+    await alice.likePost({ post_id: postId, score: 1 });
+    await alice.likePost({ post_id: postId, score: -1 });
+    await alice.likePost({ post_id: postId, score: 0 });
+    const comment = await alice.createComment({ post_id: postId, content: "A comment" });
+    await alice.editComment({ comment_id: comment.comment_view.comment.id, content: "An edited comment" });
+    await alice.deleteComment({ comment_id: comment.comment_view.comment.id, deleted: true });
+    const all = await delivered(remote, "/inbox", before + 2 + 5);
+    const inner = all.slice(before + 2).map((announce) => announce.object as Json);
+    expect(inner.map((activity) => activity.type)).toEqual(["Dislike", "Undo", "Create", "Update", "Delete"]);
+    expect(inner[0]).toMatchObject({ actor: aliceUrl, object: `${a.origin}/post/${postId}`, audience: lobbyUrl });
+    expect(inner[1]).toMatchObject({
+      object: { type: "Dislike", actor: aliceUrl, object: `${a.origin}/post/${postId}` },
+    });
+    expect(inner[2]).toMatchObject({
+      object: { type: "Note", inReplyTo: `${a.origin}/post/${postId}`, content: "<p>A comment</p>\n" },
+    });
+    expect(inner[3]).toMatchObject({ object: { type: "Note", source: { content: "An edited comment" } } });
+    expect(inner[4]).toMatchObject({ object: `${a.origin}/comment/${comment.comment_view.comment.id}` });
+  });
+
+  test("content in a remote community goes to the community's inbox, signed by its author", async () => {
+    const post = await alice.createPost({ community_id: farId, name: "Over there", url: "https://example.com/" });
+    const postId = post.post_view.post.id;
+    const postUrl = `${a.origin}/post/${postId}`;
+    const [create] = await delivered(remote, "/c/far/inbox", 1);
+    expect(create).toMatchObject({
+      "@context": expect.arrayContaining(["https://www.w3.org/ns/activitystreams"]),
+      type: "Create",
+      actor: aliceUrl,
+      to: [`${remote.origin}/c/far`, PUBLIC],
+      audience: `${remote.origin}/c/far`,
+      object: {
+        type: "Page",
+        id: postUrl,
+        attachment: [{ type: "Link", href: "https://example.com/" }],
+      },
+    });
+    const request = remote.requests.find((r) => r.path === "/c/far/inbox");
+    expect(String(request?.headers["signature-input"] ?? request?.headers.signature)).toContain(`${aliceUrl}#main-key`);
+
+    await alice.editPost({ post_id: postId, name: "Over there (edited)" });
+    const comment = await alice.createComment({ post_id: postId, content: "Me first" });
+    await alice.likeComment({ comment_id: comment.comment_view.comment.id, score: -1 });
+    await alice.deletePost({ post_id: postId, deleted: true });
+    await alice.deletePost({ post_id: postId, deleted: false });
+    const all = await delivered(remote, "/c/far/inbox", 6);
+    expect(all.map((activity) => activity.type)).toEqual(["Create", "Update", "Create", "Dislike", "Delete", "Undo"]);
+    expect(all[1]).toMatchObject({ object: { type: "Page", name: "Over there (edited)" } });
+    expect(all[2]).toMatchObject({ object: { type: "Note", inReplyTo: postUrl } });
+    expect(all[3]).toMatchObject({ object: `${a.origin}/comment/${comment.comment_view.comment.id}` });
+    expect(all[4]).toMatchObject({ type: "Delete", object: postUrl, cc: [`${remote.origin}/c/far`] });
+    expect(all[5]).toMatchObject({ type: "Undo", object: { type: "Delete", object: postUrl } });
+    // Nothing about the remote community went to the lobby's followers.
+    expect(solo.at("/u/r3/inbox").every((announce) => announce.actor === lobbyUrl)).toBe(true);
+  });
+
+  test("nothing is delivered to a blocked instance", async () => {
+    const db = a.runtime.database.db;
+    await setFederationLists(db, { blocked: [new URL(solo.origin).host], localHost: new URL(a.origin).host });
+    const [sharedBefore, soloBefore] = [remote.at("/inbox").length, solo.at("/u/r3/inbox").length];
+    await alice.createPost({ community_id: lobbyId, name: "Not for the blocked" });
+    await delivered(remote, "/inbox", sharedBefore + 2);
+    await waitUntil(
+      async () => (await db.selectFrom("queue_messages").select("id").execute()).length === 0,
+      "A's queues to drain",
+    );
+    expect(solo.at("/u/r3/inbox")).toHaveLength(soloBefore);
+    await setFederationLists(db, { blocked: [], localHost: new URL(a.origin).host });
+  });
+});

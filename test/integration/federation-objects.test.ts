@@ -1,0 +1,180 @@
+// Posts and comments as ActivityPub objects: a Page and a Note at their ids in Lemmy's shapes,
+// exactly application/activity+json, Tombstones once deleted, HTML requests left to the pages,
+// and the community's outbox (Announce(Create(Page))) and featured collection (pinned Pages).
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import type { LemmyHttp } from "lemmy-js-client";
+import { type ApiServer, startApiServer } from "../support/api.ts";
+
+const AP = "application/activity+json";
+const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
+
+describe("posts and comments as ActivityPub objects", () => {
+  let server: ApiServer;
+  let origin: string;
+  let base: string;
+  let alice: LemmyHttp;
+  let communityUrl: string;
+  let linkPostId: number;
+  let textPostId: number;
+  let commentId: number;
+  let replyId: number;
+
+  async function get(path: string, accept = AP) {
+    const response = await fetch(`${base}${path}`, { headers: { accept } });
+    const text = await response.text();
+    return { response, text, json: () => JSON.parse(text) as Record<string, unknown> };
+  }
+
+  beforeAll(async () => {
+    server = await startApiServer();
+    origin = server.runtime.config.origin;
+    base = server.origin;
+    alice = (await server.user("alice")).client;
+    const community = await alice.createCommunity({ name: "lobby", title: "The Lobby" });
+    communityUrl = `${origin}/c/lobby`;
+    const communityId = community.community_view.community.id;
+    const link = await alice.createPost({
+      community_id: communityId,
+      name: "A link",
+      url: "https://example.com/article",
+      body: "Look **here**",
+      custom_thumbnail: "https://example.com/thumb.png",
+      language_id: 9, // English
+    });
+    linkPostId = link.post_view.post.id;
+    const text = await alice.createPost({ community_id: communityId, name: "Just words", nsfw: true });
+    textPostId = text.post_view.post.id;
+    const comment = await alice.createComment({ post_id: linkPostId, content: "First *comment*" });
+    commentId = comment.comment_view.comment.id;
+    const bob = (await server.user("bob")).client;
+    const reply = await bob.createComment({ post_id: linkPostId, parent_id: commentId, content: "A reply" });
+    replyId = reply.comment_view.comment.id;
+    await alice.featurePost({ post_id: textPostId, featured: true, feature_type: "Community" });
+    await alice.lockPost({ post_id: textPostId, locked: true });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  test("a link post is a Page in Lemmy's shape, served as exactly application/activity+json", async () => {
+    const { response, json } = await get(`/post/${linkPostId}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe(AP);
+    const page = json();
+    expect(page["@context"]).toEqual(
+      expect.arrayContaining([
+        "https://www.w3.org/ns/activitystreams",
+        expect.objectContaining({ stickied: "lemmy:stickied", commentsEnabled: "pt:commentsEnabled" }),
+      ]),
+    );
+    expect(page).toMatchObject({
+      id: `${origin}/post/${linkPostId}`,
+      type: "Page",
+      attributedTo: `${origin}/u/alice`,
+      to: [communityUrl, PUBLIC],
+      audience: communityUrl,
+      name: "A link",
+      content: "<p>Look <strong>here</strong></p>\n",
+      mediaType: "text/html",
+      source: { content: "Look **here**", mediaType: "text/markdown" },
+      attachment: [{ type: "Link", href: "https://example.com/article" }],
+      image: { type: "Image", url: "https://example.com/thumb.png" },
+      sensitive: false,
+      commentsEnabled: true,
+      stickied: false,
+      language: { identifier: "en", name: "English" },
+    });
+    expect(typeof page.published).toBe("string");
+    expect(page.updated).toBeUndefined();
+  });
+
+  test("a text post has no attachment; locked and pinned show as commentsEnabled and stickied", async () => {
+    const page = (await get(`/post/${textPostId}`)).json();
+    expect(page).toMatchObject({
+      type: "Page",
+      attachment: [],
+      sensitive: true,
+      commentsEnabled: false,
+      stickied: true,
+    });
+    expect(page).not.toHaveProperty("content");
+    expect(page).not.toHaveProperty("language");
+  });
+
+  test("comments are Notes replying to the post or to their parent, mentioning its author", async () => {
+    const note = (await get(`/comment/${commentId}`)).json();
+    expect(note).toMatchObject({
+      id: `${origin}/comment/${commentId}`,
+      type: "Note",
+      attributedTo: `${origin}/u/alice`,
+      to: [communityUrl, PUBLIC],
+      audience: communityUrl,
+      inReplyTo: `${origin}/post/${linkPostId}`,
+      content: "<p>First <em>comment</em></p>\n",
+      source: { content: "First *comment*", mediaType: "text/markdown" },
+      tag: [{ type: "Mention", href: `${origin}/u/alice`, name: `@alice@${new URL(origin).host}` }],
+      cc: [`${origin}/u/alice`],
+      distinguished: false,
+    });
+    const reply = (await get(`/comment/${replyId}`)).json();
+    expect(reply).toMatchObject({
+      attributedTo: `${origin}/u/bob`,
+      inReplyTo: `${origin}/comment/${commentId}`,
+      tag: [{ type: "Mention", href: `${origin}/u/alice` }],
+    });
+  });
+
+  test("browsers asking for HTML are not answered with ActivityPub JSON", async () => {
+    const { response } = await get(`/post/${linkPostId}`, "text/html,application/xhtml+xml");
+    expect(response.headers.get("content-type") ?? "").not.toContain("activity+json");
+  });
+
+  test("unknown and malformed ids are not found", async () => {
+    expect((await get("/post/999999")).response.status).toBe(404);
+    expect((await get("/post/abc")).response.status).toBe(404);
+    expect((await get("/comment/999999")).response.status).toBe(404);
+  });
+
+  test("the outbox lists the posts as Announce(Create(Page)), newest first", async () => {
+    const outbox = (await get("/c/lobby/outbox")).json();
+    expect(outbox).toMatchObject({ type: "OrderedCollection", totalItems: 2 });
+    const items = outbox.orderedItems as Record<string, unknown>[];
+    expect(items).toHaveLength(2);
+    expect(items[0]).toMatchObject({
+      type: "Announce",
+      actor: communityUrl,
+      to: [PUBLIC],
+      cc: [`${communityUrl}/followers`],
+      object: {
+        type: "Create",
+        actor: `${origin}/u/alice`,
+        to: [communityUrl, PUBLIC],
+        audience: communityUrl,
+        object: { type: "Page", id: `${origin}/post/${textPostId}` },
+      },
+    });
+    expect(items[1]).toMatchObject({ object: { object: { id: `${origin}/post/${linkPostId}` } } });
+  });
+
+  test("the featured collection embeds the pinned posts as Pages", async () => {
+    const featured = (await get("/c/lobby/featured")).json();
+    expect(featured).toMatchObject({ type: "OrderedCollection", totalItems: 1 });
+    expect(featured.orderedItems).toEqual([
+      expect.objectContaining({ type: "Page", id: `${origin}/post/${textPostId}`, stickied: true }),
+    ]);
+  });
+
+  test("deleted posts and comments are served as Tombstones and leave the outbox", async () => {
+    await alice.deleteComment({ comment_id: commentId, deleted: true });
+    expect((await get(`/comment/${commentId}`)).json()).toEqual(
+      expect.objectContaining({ id: `${origin}/comment/${commentId}`, type: "Tombstone", formerType: "Note" }),
+    );
+    await alice.deletePost({ post_id: linkPostId, deleted: true });
+    const tombstone = (await get(`/post/${linkPostId}`)).json();
+    expect(tombstone).toMatchObject({ id: `${origin}/post/${linkPostId}`, type: "Tombstone", formerType: "Page" });
+    expect(tombstone).not.toHaveProperty("name");
+    const outbox = (await get("/c/lobby/outbox")).json();
+    expect(outbox.totalItems).toBe(1);
+  });
+});
