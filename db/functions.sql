@@ -8,9 +8,9 @@
 --     (`create or replace` cannot do that), as does removing a function;
 --   * PostgreSQL 15 features only (PGlite runs 18, production 15).
 --
--- The ranks take the reference time as an argument instead of calling now(): a listing computes
--- every page of one cursor with the same time, so ranks do not decay between pages (keyset
--- pagination stays free of duplicates and gaps), and the functions are truly immutable.
+-- The ranks take the reference time as an argument instead of calling now(), so they are truly
+-- immutable and tests can pin the time; the stored ranks are computed with now() by the insert
+-- triggers below and by the periodic refresh.
 -- Formulas: features-and-ranking.md §2 (research notes) and docs/architecture.md "Ranking".
 
 -- Lemmy's hot rank: log10(max(2, score + 2)) / (age in hours + 2)^1.8 for posts younger than a
@@ -82,8 +82,9 @@ as $$
 $$;
 
 -- Distinct persons who posted, commented or voted in a community since a time: the
--- users_active_* counts of a community and the divisor of scaled_rank. Computed on demand for
--- now; the ranking issue may keep them in a table refreshed periodically, as Lemmy does.
+-- users_active_* counts of a community view, computed on demand. The divisor of scaled_rank is
+-- communities.users_active_month instead, refreshed by the worker for all communities at once
+-- (packages/core/src/ranking/rank-refresh.ts).
 create or replace function community_active_users(community bigint, since timestamptz)
 returns bigint
 language sql stable parallel safe
@@ -101,4 +102,41 @@ as $$
     select v.person_id from comment_votes v join comments c on c.id = v.comment_id join posts p on p.id = c.post_id
       where p.community_id = community and v.created_at > since
   ) active
+$$;
+
+-- Stored ranks (docs/architecture.md, "Stored ranks"): posts and comments keep their ranks in
+-- columns that listings read through indexes. These triggers rank a new row in its own insert,
+-- whichever code inserts it; the worker's refresh keeps them current afterwards (ranks decay
+-- with age), votes update controversy_rank, and a new comment the post's hot_rank_active. The
+-- triggers themselves are created by migration 2026-11-28T0400. They rank as of
+-- clock_timestamp(), not now(): a row published by default at now() would otherwise be exactly
+-- 0 hours old, which the formulas rank 0 (Lemmy's "from the future" rule).
+create or replace function posts_rank_new_row()
+returns trigger
+language plpgsql
+as $$
+declare
+  ref_time timestamptz := clock_timestamp();
+begin
+  new.hot_rank := hot_rank(new.score, new.published_at, ref_time);
+  new.hot_rank_active := hot_rank_active(new.score, new.published_at, new.newest_comment_at, ref_time);
+  new.scaled_rank := scaled_rank(
+    new.score,
+    new.published_at,
+    coalesce((select c.users_active_month from communities c where c.id = new.community_id), 0),
+    ref_time);
+  new.controversy_rank := controversy_rank(new.upvotes, new.downvotes);
+  return new;
+end
+$$;
+
+create or replace function comments_rank_new_row()
+returns trigger
+language plpgsql
+as $$
+begin
+  new.hot_rank := hot_rank(new.score, new.published_at, clock_timestamp());
+  new.controversy_rank := controversy_rank(new.upvotes, new.downvotes);
+  return new;
+end
 $$;

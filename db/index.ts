@@ -4,12 +4,20 @@ import * as init from "./migrations/2026-11-28T0000_init.ts";
 import * as accountsContent from "./migrations/2026-11-28T0100_accounts_content.ts";
 import * as commentsTree from "./migrations/2026-11-28T0220_comments_tree.ts";
 import * as postListing from "./migrations/2026-11-28T0300_post_listing.ts";
+import * as rankingSearch from "./migrations/2026-11-28T0400_ranking_search.ts";
+import * as federatedContent from "./migrations/2026-11-28T0500_federated_content.ts";
+import * as megathreads from "./migrations/2026-11-28T0600_megathreads.ts";
+import * as moderation from "./migrations/2026-11-28T0700_moderation.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28T0000_init": init,
   "2026-11-28T0100_accounts_content": accountsContent,
   "2026-11-28T0220_comments_tree": commentsTree,
   "2026-11-28T0300_post_listing": postListing,
+  "2026-11-28T0400_ranking_search": rankingSearch,
+  "2026-11-28T0500_federated_content": federatedContent,
+  "2026-11-28T0600_megathreads": megathreads,
+  "2026-11-28T0700_moderation": moderation,
 };
 
 /** The replaceable SQL functions, re-applied after the migrations on every run (see the file). */

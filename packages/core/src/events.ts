@@ -13,7 +13,37 @@ export type DomainEvent =
   /** A local person stopped following a remote community: send Undo(Follow). */
   | { type: "community_unfollowed"; communityId: string; personId: string; followActivityId: string | null }
   /** A local community accepted a remote person's follow: send Accept(Follow). */
-  | { type: "community_follow_accepted"; communityId: string; personId: string; followActivityId: string };
+  | { type: "community_follow_accepted"; communityId: string; personId: string; followActivityId: string }
+  /** A local person wrote a post: send Create(Page) to a remote community, or announce it. */
+  | { type: "post_created"; communityId: string; personId: string; postId: string }
+  /** A local person edited their post: send Update(Page). */
+  | { type: "post_updated"; communityId: string; personId: string; postId: string }
+  /** A local person deleted (deleted = true) or restored their post: Delete, or Undo(Delete). */
+  | { type: "post_deleted"; communityId: string; personId: string; postId: string; deleted: boolean }
+  /** A local person wrote a comment: send Create(Note). */
+  | { type: "comment_created"; communityId: string; personId: string; commentId: string }
+  /** A local person edited their comment: send Update(Note). */
+  | { type: "comment_updated"; communityId: string; personId: string; commentId: string }
+  /** A local person deleted or restored their comment: Delete, or Undo(Delete). */
+  | { type: "comment_deleted"; communityId: string; personId: string; commentId: string; deleted: boolean }
+  /**
+   * A local person's vote changed from `previous` to `score` (0: no vote): Like, Dislike, or
+   * Undo of the previous one.
+   */
+  | {
+      type: "vote_cast";
+      communityId: string;
+      personId: string;
+      target: "post" | "comment";
+      itemId: string;
+      score: -1 | 0 | 1;
+      previous: -1 | 0 | 1;
+    }
+  /**
+   * A local community accepted an activity from another server (a remote person's post, comment,
+   * vote or deletion): announce it, verbatim, to the community's followers (FEP-1b12).
+   */
+  | { type: "community_activity_received"; communityId: string; activity: Record<string, unknown> };
 
 export async function recordEvent(db: DbLike, event: DomainEvent): Promise<void> {
   // Events about one community stay in order (a Follow is never overtaken by its Undo).

@@ -1,6 +1,9 @@
 // The parts a process runs on, wired once: database, Fedify (with its PostgreSQL stores) and
 // the worker loops. Entry points and tests build one Runtime and hand it to buildApp/startWorker.
 import {
+  ACTIVE_USERS_REFRESH_INTERVAL_MS,
+  BAN_EXPIRY_INTERVAL_MS,
+  clearExpiredBans,
   consumeQueue,
   type DatabaseHandle,
   type DomainEvent,
@@ -12,6 +15,11 @@ import {
   localUrls,
   migrateToLatest,
   openDatabase,
+  purgeInboundState,
+  RANK_REFRESH_INTERVAL_MS,
+  refreshCommunityActivity,
+  refreshRanks,
+  runMegathreadTick,
 } from "@plenum/core";
 import {
   createPlenumFederation,
@@ -31,6 +39,9 @@ import { runPeriodically } from "./periodic.ts";
 /** Milliseconds between purges of expired key-value entries (spent nonces, cached documents).
  *  Reads already ignore them, so this only bounds the table's growth. */
 const KV_PURGE_INTERVAL_MS = 10 * 60_000;
+/** Milliseconds between megathread scheduler ticks: a thread opens at most this long after its
+ *  time. With nothing due a tick is two small indexed queries (core: megathread.scheduler.ts). */
+export const MEGATHREAD_TICK_INTERVAL_MS = 30_000;
 
 export interface Runtime {
   config: Config;
@@ -83,10 +94,16 @@ export function linkFetchUserAgent(origin: string): string {
 
 /**
  * Runs the worker loops until `signal` aborts: Fedify's queue (inbox processing and deliveries),
- * the domain-event bridge, background jobs (link previews) and periodic maintenance. Resolves
+ * the domain-event bridge, background jobs (link previews) and periodic maintenance (rank
+ * refresh, active users, expired key-value entries). Resolves
  * once each has finished what it had in hand.
  */
-export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<void> {
+export interface WorkerOptions {
+  /** The time as the megathread scheduler sees it; the system clock unless a test sets one. */
+  clock?: () => Date;
+}
+
+export async function runWorker(runtime: Runtime, signal: AbortSignal, options: WorkerOptions = {}): Promise<void> {
   const { federation, contextData, database, logger } = runtime;
   const context = federation.createContext(new URL(runtime.config.origin), contextData);
   await Promise.all([
@@ -113,11 +130,43 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal): Promise<
         onError: (error, message) => logger.error({ err: error, job: message }, "background job failed"),
       },
     ),
+    // Stored ranks decay with age: refreshed at start (ranks may be stale after downtime) and then
+    // every 10 minutes (ranking/rank-refresh.ts); the divisor of Scaled daily.
+    runPeriodically(
+      signal,
+      ACTIVE_USERS_REFRESH_INTERVAL_MS,
+      () => refreshCommunityActivity(database.db),
+      (error) => logger.error({ err: error }, "refreshing communities' active users failed"),
+      { runAtStart: true },
+    ),
+    runPeriodically(
+      signal,
+      RANK_REFRESH_INTERVAL_MS,
+      () => refreshRanks(database.db),
+      (error) => logger.error({ err: error }, "refreshing ranks failed"),
+      { runAtStart: true },
+    ),
+    // Megathreads due since the last tick are posted at start too (after downtime), then every 30 s.
+    runPeriodically(
+      signal,
+      MEGATHREAD_TICK_INTERVAL_MS,
+      () => runMegathreadTick(database.db, contextData.urls, (options.clock ?? (() => new Date()))()),
+      (error) => logger.error({ err: error }, "the megathread scheduler failed"),
+      { runAtStart: true },
+    ),
+    // Expired bans no longer count anywhere; this only deletes their rows (moderation/bans.ts).
+    runPeriodically(
+      signal,
+      BAN_EXPIRY_INTERVAL_MS,
+      () => clearExpiredBans(database.db, (options.clock ?? (() => new Date()))()),
+      (error) => logger.error({ err: error }, "clearing expired bans failed"),
+      { runAtStart: true },
+    ),
     runPeriodically(
       signal,
       KV_PURGE_INTERVAL_MS,
-      () => purgeExpiredKv(database.db),
-      (error) => logger.error({ err: error }, "purging expired key-value entries failed"),
+      () => Promise.all([purgeExpiredKv(database.db), purgeInboundState(database.db)]),
+      (error) => logger.error({ err: error }, "purging expired key-value entries and inbound state failed"),
     ),
   ]);
 }

@@ -23,6 +23,27 @@ export {
 } from "./pages/feed.ts";
 export { type CommunityForm, renderCommunityForm, renderSubmitPage, type SubmitForm } from "./pages/forms.ts";
 export { renderMessagePage, renderNotFoundPage } from "./pages/home.ts";
+export {
+  type MegathreadsPage,
+  megathreadsPath,
+  renderMegathreadsPage,
+  renderSeriesForm,
+  renderSlotPage,
+  type SeriesForm,
+  type SlotPage,
+} from "./pages/megathreads.ts";
+export {
+  type AdminPage,
+  type AdminSiteForm,
+  type ModlogPage,
+  type ReportsPage,
+  renderAdminPage,
+  renderModlogPage,
+  renderReportsPage,
+  siteFormFrom,
+} from "./pages/moderation.ts";
+export { banForm, purgeForm, removeForm, reportForm } from "./pages/moderation-forms.ts";
 export { type PostPage, renderCommentFragment, renderPostPage } from "./pages/post.ts";
 export { type ProfilePage, renderProfilePage } from "./pages/profile.ts";
+export { renderSearchPage, type SearchPage } from "./pages/search.ts";
 export { type RssChannel, renderRss } from "./rss.ts";

@@ -6,6 +6,8 @@ export interface PageViewer {
   name: string;
   displayName: string | null;
   admin: boolean;
+  /** Moderates at least one community (the header links to the report queue). */
+  moderator?: boolean;
 }
 
 export interface PageContext {
@@ -45,7 +47,12 @@ ${options.head}
 <a class="brand" href="/">${ctx.siteName}</a>
 <nav aria-label="Main">
 <a href="/communities">Communities</a>
+<a href="/search">Search</a>
+<a href="/megathreads">Megathreads</a>
 ${ctx.viewer ? html`<a href="/submit">Submit</a><a href="/create_community">New community</a>` : null}
+<a href="/modlog">Modlog</a>
+${ctx.viewer?.moderator || ctx.viewer?.admin ? html`<a href="/reports">Reports</a>` : null}
+${ctx.viewer?.admin ? html`<a href="/admin">Admin</a>` : null}
 </nav>
 <div class="me">
 ${

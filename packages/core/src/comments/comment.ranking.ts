@@ -1,24 +1,13 @@
-// How comments are ordered: Lemmy's comment sorts. The rank formulas are the replaceable SQL
-// functions of db/functions.sql (hot_rank, controversy_rank; features-and-ranking.md §2.1),
-// wrapped here as typed expressions. Comment ranks are computed in the query rather than stored:
-// a thread's top-level comments are found through an index first, so only they are ranked.
-import { type Expression, type RawBuilder, type SelectQueryBuilder, sql } from "kysely";
+// How comments are ordered: Lemmy's comment sorts. Hot and Controversial read the stored ranks
+// (comments.hot_rank and controversy_rank: set at insert by db/functions.sql's trigger, kept
+// current by votes and the periodic refresh in ranking/rank-refresh.ts). A thread's top-level
+// comments by Hot are read in the order of comments_roots_hot_idx; by the other sorts they are
+// found through comments_roots_idx and only they are ordered. Replies are never ranked in an
+// index, which keeps votes and refreshes on replies HOT updates.
+import { type Expression, type SelectQueryBuilder, sql } from "kysely";
 
 export const COMMENT_SORTS = ["Hot", "Top", "New", "Old", "Controversial"] as const;
 export type CommentSort = (typeof COMMENT_SORTS)[number];
-
-/**
- * Lemmy's hot rank at the time of the query: log10(max(2, score + 2)) / (age in hours + 2)^1.8,
- * and 0 outside the first 7 days.
- */
-export function hotRank(score: Expression<number>, published: Expression<Date>): RawBuilder<number> {
-  return sql<number>`hot_rank(${score}, ${published}, now())`;
-}
-
-/** Lemmy's controversy rank: (up + down)^(min(up, down) / max(up, down)), 0 without both kinds. */
-export function controversyRank(upvotes: Expression<number>, downvotes: Expression<number>): RawBuilder<number> {
-  return sql<number>`controversy_rank(${upvotes}, ${downvotes})`;
-}
 
 interface OrderKey {
   expression: Expression<unknown>;
@@ -31,12 +20,12 @@ interface OrderKey {
  * direction, which the indexes of migration 2026-11-28T0220 serve without sorting.
  */
 export function commentOrderKeys(sort: CommentSort, alias: string): OrderKey[] {
-  const column = <T = unknown>(name: string) => sql.ref<T>(`${alias}.${name}`);
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
   const id = { expression: column("id"), direction: "desc" } as const;
   switch (sort) {
     case "Hot":
       return [
-        { expression: hotRank(column<number>("score"), column<Date>("published_at")), direction: "desc" },
+        { expression: column("hot_rank"), direction: "desc" },
         { expression: column("score"), direction: "desc" },
         id,
       ];
@@ -51,7 +40,7 @@ export function commentOrderKeys(sort: CommentSort, alias: string): OrderKey[] {
       ];
     case "Controversial":
       return [
-        { expression: controversyRank(column<number>("upvotes"), column<number>("downvotes")), direction: "desc" },
+        { expression: column("controversy_rank"), direction: "desc" },
         { expression: column("score"), direction: "desc" },
         id,
       ];

@@ -62,8 +62,9 @@ export async function addToChildCounts(db: DbLike, commentIds: readonly string[]
 /**
  * Adjusts the comment counters kept on other rows when a comment starts or stops counting
  * (created, deleted, restored): the post's comment_count (and newest_comment_at for a new
- * comment), the creator's comment_count, and the community's comment_count when the post itself
- * counts (Lemmy leaves communities alone for comments on deleted or removed posts).
+ * comment, with the post's stored hot_rank_active), the creator's comment_count, and the
+ * community's comment_count when the post itself counts (Lemmy leaves communities alone for
+ * comments on deleted or removed posts).
  */
 export async function adjustCommentCounters(
   db: DbLike,
@@ -81,7 +82,13 @@ export async function adjustCommentCounters(
     .updateTable("posts")
     .set((eb) => ({
       comment_count: eb("comment_count", "+", delta),
-      ...(newCommentAt ? { newest_comment_at: sql<Date>`greatest(newest_comment_at, ${newCommentAt})` } : {}),
+      ...(newCommentAt
+        ? {
+            newest_comment_at: sql<Date>`greatest(newest_comment_at, ${newCommentAt})`,
+            // The stored Active rank moves with the discussion at once (docs/architecture.md).
+            hot_rank_active: sql<number>`hot_rank_active(score, published_at, greatest(newest_comment_at, ${newCommentAt}), clock_timestamp())`,
+          }
+        : {}),
     }))
     .where("id", "=", post.id)
     .execute();

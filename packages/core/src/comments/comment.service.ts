@@ -10,7 +10,10 @@ import { findCommunityById, isModerator } from "../communities/community.reposit
 import { languageById, UNDETERMINED_LANGUAGE_ID } from "../content/languages.ts";
 import type { Db } from "../db/connect.ts";
 import type { CommentRow } from "../db/schema.ts";
+import { eventsCommitted, recordEvent } from "../events.ts";
+import { type BanError, checkBan } from "../moderation/bans.ts";
 import { findPersonById } from "../persons/person.repository.ts";
+import { findPostById } from "../posts/post.repository.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { LocalUrls } from "../urls.ts";
 import { setSaved } from "../votes/save.service.ts";
@@ -52,7 +55,8 @@ export type CreateCommentError =
   | { type: "deleted" }
   | { type: "locked" }
   | { type: "couldnt_find_comment" }
-  | { type: "max_comment_depth_reached" };
+  | { type: "max_comment_depth_reached" }
+  | BanError;
 
 export interface CreateCommentInput {
   postId: string;
@@ -75,8 +79,8 @@ function checkContent(content: string | undefined, languageId: number | null | u
 /**
  * A local person comments on a post, or replies to a comment of it. One transaction inserts the
  * comment with its path and ActivityPub id, counts it for every ancestor, the post, the community
- * and the creator, and records the creator's upvote. Locked posts take comments only from the
- * community's moderators and admins, as in Lemmy.
+ * and the creator, records the creator's upvote and the comment_created event that federates it.
+ * Locked posts take comments only from the community's moderators and admins, as in Lemmy.
  */
 export async function createComment(
   db: Db,
@@ -86,13 +90,15 @@ export async function createComment(
 ): Promise<Result<CommentRow, CreateCommentError>> {
   const problem = checkContent(input.content, input.languageId);
   if (problem) return err(problem);
-  return db.transaction().execute(async (trx): Promise<Result<CommentRow, CreateCommentError>> => {
+  const created = await db.transaction().execute(async (trx): Promise<Result<CommentRow, CreateCommentError>> => {
     const post = await lockPostForComment(trx, input.postId);
     if (!post) return err({ type: "couldnt_find_post" });
     if (post.deleted || post.removed) return err({ type: "deleted" });
     const community = await findCommunityById(trx, post.community_id);
     if (!community) return err({ type: "couldnt_find_post" });
     if (community.deleted || community.removed) return err({ type: "deleted" });
+    const ban = await checkBan(trx, author.personId, { communityId: community.id });
+    if (ban) return err(ban);
     if (post.locked && !author.admin && !(await isModerator(trx, community.id, author.personId))) {
       return err({ type: "locked" });
     }
@@ -132,15 +138,24 @@ export async function createComment(
       newCommentAt: comment.published_at,
     });
     await insertCreatorUpvote(trx, comment.id, author.personId);
+    await recordEvent(trx, {
+      type: "comment_created",
+      communityId: community.id,
+      personId: author.personId,
+      commentId: comment.id,
+    });
     return ok(comment);
   });
+  if (created.ok) eventsCommitted();
+  return created;
 }
 
 export type EditCommentError =
   | CommentContentError
   | { type: "couldnt_find_comment" }
   | { type: "deleted" }
-  | { type: "no_comment_edit_allowed" };
+  | { type: "no_comment_edit_allowed" }
+  | BanError;
 
 /** The author changes a comment's content or language; `updated` records when. */
 export async function editComment(
@@ -155,13 +170,26 @@ export async function editComment(
   const communityProblem = await checkCommunityOfComment(db, comment);
   if (communityProblem) return err(communityProblem);
   if (comment.creator_id !== author.personId) return err({ type: "no_comment_edit_allowed" });
-  return ok(
-    await updateComment(db, comment.id, {
+  const ban = await checkBan(db, author.personId, { postId: comment.post_id });
+  if (ban) return err(ban);
+  const post = await findPostById(db, comment.post_id);
+  if (!post) return err({ type: "couldnt_find_comment" });
+  const updated = await db.transaction().execute(async (trx) => {
+    const updated = await updateComment(trx, comment.id, {
       ...(input.content !== undefined ? { body: input.content } : {}),
       ...(input.languageId !== undefined && input.languageId !== null ? { language_id: input.languageId } : {}),
       updated_at: new Date(),
-    }),
-  );
+    });
+    await recordEvent(trx, {
+      type: "comment_updated",
+      communityId: post.community_id,
+      personId: author.personId,
+      commentId: comment.id,
+    });
+    return updated;
+  });
+  eventsCommitted();
+  return ok(updated);
 }
 
 /** Lemmy refuses actions in a deleted or removed community with `deleted`. */
@@ -194,7 +222,7 @@ export async function deleteComment(
 ): Promise<Result<CommentRow, DeleteCommentError>> {
   const found = await findCommentById(db, input.commentId);
   if (!found) return err({ type: "couldnt_find_comment" });
-  return db.transaction().execute(async (trx): Promise<Result<CommentRow, DeleteCommentError>> => {
+  const result = await db.transaction().execute(async (trx): Promise<Result<CommentRow, DeleteCommentError>> => {
     const post = await lockPostForComment(trx, found.post_id);
     const comment = await findCommentForUpdate(trx, input.commentId);
     if (!post || !comment) return err({ type: "couldnt_find_comment" });
@@ -205,8 +233,17 @@ export async function deleteComment(
     const updated = await updateComment(trx, comment.id, { deleted: input.deleted });
     const delta = Number(counts(updated)) - Number(counts(comment));
     await adjustCommentCounters(trx, { post, creatorId: comment.creator_id, delta });
+    await recordEvent(trx, {
+      type: "comment_deleted",
+      communityId: community.id,
+      personId: author.personId,
+      commentId: comment.id,
+      deleted: input.deleted,
+    });
     return ok(updated);
   });
+  if (result.ok) eventsCommitted();
+  return result;
 }
 
 /** Whether a comment counts in comment_count totals (Lemmy's r.is_counted). */
@@ -217,7 +254,8 @@ function counts(comment: Pick<CommentRow, "deleted" | "removed">): boolean {
 export type VoteOnCommentError =
   | { type: "couldnt_find_comment" }
   | { type: "deleted" }
-  | { type: "downvotes_are_disabled" };
+  | { type: "downvotes_are_disabled" }
+  | BanError;
 
 /**
  * A local person votes on a comment (1, -1) or retracts their vote (0). Deleted and removed
@@ -233,13 +271,29 @@ export async function voteOnComment(
   if (comment.deleted || comment.removed) return err({ type: "deleted" });
   const communityProblem = await checkCommunityOfComment(db, comment);
   if (communityProblem) return err(communityProblem);
-  return castVote(db, {
+  const post = await findPostById(db, comment.post_id);
+  if (!post) return err({ type: "couldnt_find_comment" });
+  const ban = await checkBan(db, input.personId, { communityId: post.community_id });
+  if (ban) return err(ban);
+  const tally = await castVote(db, {
     target: "comment",
     itemId: comment.id,
     personId: input.personId,
     score: input.score,
     downvotesEnabled: input.downvotesEnabled,
+    onChange: (trx, previous) =>
+      recordEvent(trx, {
+        type: "vote_cast",
+        communityId: post.community_id,
+        personId: input.personId,
+        target: "comment",
+        itemId: comment.id,
+        score: input.score,
+        previous,
+      }),
   });
+  eventsCommitted();
+  return tally;
 }
 
 export type SaveCommentError = { type: "couldnt_find_comment" };

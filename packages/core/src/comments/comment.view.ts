@@ -8,8 +8,10 @@
 // comment carries its path and child_count, so a client sees where replies were left out and
 // asks for them by parent_id. See docs/architecture.md, "Comment trees".
 import { type ExpressionBuilder, sql } from "kysely";
+import { COMMENT_COLUMNS, COMMUNITY_COLUMNS, PERSON_COLUMNS, POST_COLUMNS } from "../db/columns.ts";
 import type { DbLike } from "../db/connect.ts";
 import type { CommentRow, CommunityRow, Database, FollowState, PersonRow, PostRow } from "../db/schema.ts";
+import { matchesText } from "../search/search-query.ts";
 import { type CommentSort, orderComments } from "./comment.ranking.ts";
 
 /**
@@ -40,6 +42,8 @@ export interface CommentItemView {
   saved: boolean;
   /** The reader's vote, if any. */
   myVote: 1 | -1 | null;
+  /** Whether the reader blocks the comment's creator (listings leave such comments out). */
+  creatorBlocked: boolean;
 }
 
 export async function getCommentView(
@@ -84,6 +88,7 @@ export async function listCommentThread(
       .selectFrom("comments as c")
       .where("c.parent_id", "in", frontier)
       .$if(hidesBots(viewer), (qb) => qb.where(notByBot))
+      .$if(viewer !== null, (qb) => qb.where(notByBlockedPerson(viewer?.personId ?? "0")))
       .select(["c.id", "c.child_count"]);
     replies = orderComments(replies, query.sort, "c");
     const rows = await replies.limit(budget).execute();
@@ -105,6 +110,7 @@ export function commentThreadRootsQuery(db: DbLike, query: CommentThreadQuery, v
     .$if(parentId !== undefined, (qb) => qb.where("c.parent_id", "=", parentId ?? "0"))
     .$if(parentId === undefined, (qb) => qb.where("c.post_id", "=", query.postId).where("c.parent_id", "is", null))
     .$if(hidesBots(viewer), (qb) => qb.where(notByBot))
+    .$if(viewer !== null, (qb) => qb.where(notByBlockedPerson(viewer?.personId ?? "0")))
     .select(["c.id", "c.child_count"]);
   return orderComments(roots, query.sort, "c")
     .limit(query.limit)
@@ -132,6 +138,8 @@ export interface CommentListQuery {
   likedOnly?: boolean;
   /** Only comments of others the reader downvoted. */
   dislikedOnly?: boolean;
+  /** Only comments matching these words (search.view.ts; websearch syntax, English stemming). */
+  searchText?: string;
 }
 
 /**
@@ -167,9 +175,30 @@ export async function listComments(
     .$if(query.parentPath !== undefined, (qb) => qb.where(sql<boolean>`c.path <@ ${query.parentPath}::ltree`))
     .$if(query.communityId !== undefined, (qb) => qb.where("p.community_id", "=", query.communityId ?? "0"))
     .$if(query.creatorId !== undefined, (qb) => qb.where("c.creator_id", "=", query.creatorId ?? "0"))
+    .$if(query.searchText !== undefined, (qb) =>
+      qb
+        .where(matchesText(sql.ref("c.search_vector"), query.searchText ?? ""))
+        .where("c.deleted", "=", false)
+        .where("c.removed", "=", false),
+    )
     .$if(query.maxDepth !== undefined, (qb) => qb.where(sql<boolean>`nlevel(c.path) <= ${(query.maxDepth ?? 0) + 1}`))
     .$if(!viewer, (qb) => qb.where("co.visibility", "=", "Public"))
     .$if(hidesBots(viewer), (qb) => qb.where(notByBot))
+    // The reader's blocks, except where the blocked person or community is what was asked for.
+    .$if(viewer !== null && query.creatorId === undefined, (qb) => qb.where(notByBlockedPerson(viewerId)))
+    .$if(viewer !== null && query.communityId === undefined && query.postId === undefined, (qb) =>
+      qb.where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("community_blocks as xcb")
+              .select("xcb.person_id")
+              .whereRef("xcb.community_id", "=", "co.id")
+              .where("xcb.person_id", "=", viewerId),
+          ),
+        ),
+      ),
+    )
     .$if(query.listing === "All", (qb) => qb.where((eb) => eb.or([eb("co.hidden", "=", false), follows(eb)])))
     .$if(query.listing === "Local", (qb) =>
       qb.where("co.local", "=", true).where((eb) => eb.or([eb("co.hidden", "=", false), follows(eb)])),
@@ -226,6 +255,20 @@ function hidesBots(viewer: CommentViewer | null): boolean {
   return viewer !== null && !viewer.showBotAccounts;
 }
 
+/** Comments whose creator the reader has not blocked. */
+function notByBlockedPerson(viewerId: string) {
+  return (eb: ExpressionBuilder<Database & { c: Database["comments"] }, "c">) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom("person_blocks as xpb")
+          .select("xpb.person_id")
+          .whereRef("xpb.target_id", "=", "c.creator_id")
+          .where("xpb.person_id", "=", viewerId),
+      ),
+    );
+}
+
 function notByBot(eb: ExpressionBuilder<Database & { c: Database["comments"] }, "c">) {
   return eb.not(
     eb.exists(
@@ -252,7 +295,7 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
     .innerJoin("communities as co", "co.id", "p.community_id")
     .where("c.id", "in", ids)
     .$if(!viewer, (qb) => qb.where("co.visibility", "=", "Public"))
-    .selectAll("c")
+    .select(COMMENT_COLUMNS.map((column) => `c.${column}` as const))
     .select((eb) => [
       "p.community_id",
       eb
@@ -273,28 +316,49 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
             .where("u.admin", "=", true),
         )
         .as("creator_is_admin"),
-      eb
-        .selectFrom("community_follows as f")
-        .select("f.state")
-        .whereRef("f.community_id", "=", "p.community_id")
-        .where("f.person_id", "=", viewerId)
-        .as("follow_state"),
-      eb
-        .exists(
-          eb
-            .selectFrom("comment_saves as s")
-            .select("s.person_id")
-            .whereRef("s.comment_id", "=", "c.id")
-            .where("s.person_id", "=", viewerId),
-        )
-        .as("saved"),
-      eb
-        .selectFrom("comment_votes as v")
-        .select("v.score")
-        .whereRef("v.comment_id", "=", "c.id")
-        .where("v.person_id", "=", viewerId)
-        .as("my_vote"),
     ])
+    // The reader's marks; constants for an anonymous reader, who has none.
+    .select((eb) =>
+      viewer === null
+        ? [
+            sql<FollowState | null>`null`.as("follow_state"),
+            sql<boolean>`false`.as("saved"),
+            sql<number | null>`null`.as("my_vote"),
+            sql<boolean>`false`.as("creator_blocked"),
+          ]
+        : [
+            eb
+              .selectFrom("community_follows as f")
+              .select("f.state")
+              .whereRef("f.community_id", "=", "p.community_id")
+              .where("f.person_id", "=", viewerId)
+              .as("follow_state"),
+            eb
+              .exists(
+                eb
+                  .selectFrom("comment_saves as s")
+                  .select("s.person_id")
+                  .whereRef("s.comment_id", "=", "c.id")
+                  .where("s.person_id", "=", viewerId),
+              )
+              .as("saved"),
+            eb
+              .selectFrom("comment_votes as v")
+              .select("v.score")
+              .whereRef("v.comment_id", "=", "c.id")
+              .where("v.person_id", "=", viewerId)
+              .as("my_vote"),
+            eb
+              .exists(
+                eb
+                  .selectFrom("person_blocks as pb")
+                  .select("pb.person_id")
+                  .whereRef("pb.target_id", "=", "c.creator_id")
+                  .where("pb.person_id", "=", viewerId),
+              )
+              .as("creator_blocked"),
+          ],
+    )
     .execute();
   if (rows.length === 0) return [];
   const distinct = (values: string[]) => [...new Set(values)];
@@ -302,28 +366,37 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
     byId(
       db
         .selectFrom("persons")
-        .selectAll()
+        .select(PERSON_COLUMNS)
         .where("id", "in", distinct(rows.map((r) => r.creator_id)))
         .execute(),
     ),
     byId(
       db
         .selectFrom("posts")
-        .selectAll()
+        .select(POST_COLUMNS)
         .where("id", "in", distinct(rows.map((r) => r.post_id)))
         .execute(),
     ),
     byId(
       db
         .selectFrom("communities")
-        .selectAll()
+        .select(COMMUNITY_COLUMNS)
         .where("id", "in", distinct(rows.map((r) => r.community_id)))
         .execute(),
     ),
   ]);
   const views = new Map<string, CommentItemView>();
   for (const row of rows) {
-    const { community_id, creator_is_moderator, creator_is_admin, follow_state, saved, my_vote, ...comment } = row;
+    const {
+      community_id,
+      creator_is_moderator,
+      creator_is_admin,
+      follow_state,
+      saved,
+      my_vote,
+      creator_blocked,
+      ...comment
+    } = row;
     const creator = creators.get(comment.creator_id);
     const post = posts.get(comment.post_id);
     const community = communities.get(community_id);
@@ -338,6 +411,7 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
       follow: follow_state ?? null,
       saved: Boolean(saved),
       myVote: my_vote === 1 || my_vote === -1 ? my_vote : null,
+      creatorBlocked: Boolean(creator_blocked),
     });
   }
   return ids.flatMap((id) => views.get(id) ?? []);

@@ -5,6 +5,8 @@ import { eventsCommitted, recordEvent } from "../events.ts";
 import { ensureInstance } from "../instances/instance.repository.ts";
 import { createKeyPairs } from "../keys/key-pairs.ts";
 import { parseHttpUrl } from "../links/http-url.ts";
+import { type BanError, checkBan } from "../moderation/bans.ts";
+import { withModAction } from "../moderation/modlog.ts";
 import { findLocalPersonByName, findPersonById } from "../persons/person.repository.ts";
 import { ACTOR_NAME_PATTERN, isUniqueViolation } from "../persons/person.service.ts";
 import { err, exhaustiveCheck, ok, type Result } from "../result.ts";
@@ -200,7 +202,8 @@ export type CreateCommunityApiError =
   | CommunitySettingsError
   | { type: "only_admins_can_create_communities" }
   | { type: "invalid_name" }
-  | { type: "community_already_exists" };
+  | { type: "community_already_exists" }
+  | BanError;
 
 /**
  * Community settings as a caller gives them: undefined leaves a field alone (on edit), and an
@@ -271,6 +274,8 @@ export async function createCommunity(
   if (site.community_creation_admin_only && !actor.localUser.admin) {
     return err({ type: "only_admins_can_create_communities" });
   }
+  const ban = await checkBan(db, actor.person.id, null);
+  if (ban) return err(ban);
   if (!ACTOR_NAME_PATTERN.test(input.name)) return err({ type: "invalid_name" });
   const checked = checkCommunitySettings(site, input);
   if (!checked.ok) return checked;
@@ -355,8 +360,12 @@ export async function setCommunityModerator(
   if (!community.local) return err({ type: "object_not_local" });
   if (!(await canModerate(db, actor, community.id))) return err({ type: "not_a_mod_or_admin" });
   if (!person || person.deleted) return err({ type: "couldnt_find_person" });
-  if (input.added) await addModerator(db, community.id, person.id);
-  else await removeModerator(db, community.id, person.id);
+  // Logged in the modlog when something changes (ModAddCommunity).
+  if ((await isModerator(db, community.id, person.id)) === input.added) return ok(undefined);
+  const entry = { action: "ModAddCommunity" as const, modPersonId: actor.person.id, otherPersonId: person.id };
+  await withModAction(db, { ...entry, communityId: community.id, state: input.added }, (trx) =>
+    input.added ? addModerator(trx, community.id, person.id) : removeModerator(trx, community.id, person.id),
+  );
   return ok(undefined);
 }
 

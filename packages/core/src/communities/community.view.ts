@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { COMMUNITY_COLUMNS, PERSON_COLUMNS, prefixedColumns, rowFrom } from "../db/columns.ts";
 import type { DbLike } from "../db/connect.ts";
 import type { CommunityRow, FollowState, PersonRow } from "../db/schema.ts";
+import { matchesTextOrName } from "../search/search-query.ts";
 
 export interface ModeratorView {
   personId: string;
@@ -78,6 +79,8 @@ export interface CommunityView {
   community: CommunityRow;
   subscribed: SubscribedType;
   counts: CommunityCounts;
+  /** Whether the viewer blocks the community (blockCommunity). */
+  blocked: boolean;
 }
 
 /** Person id used in joins when nobody is logged in; identity ids start at 1, so it matches nothing. */
@@ -102,6 +105,15 @@ function communityViewQuery(db: DbLike, viewerId: string | null) {
     .select((eb) => [
       "f.state as follow_state",
       eb
+        .exists(
+          eb
+            .selectFrom("community_blocks as b")
+            .whereRef("b.community_id", "=", "c.id")
+            .where("b.person_id", "=", viewerId ?? NO_VIEWER)
+            .select("b.person_id"),
+        )
+        .as("blocked"),
+      eb
         .selectFrom("community_follows as sf")
         .whereRef("sf.community_id", "=", "c.id")
         .where("sf.state", "=", "accepted")
@@ -124,6 +136,7 @@ function communityViewQuery(db: DbLike, viewerId: string | null) {
 
 type CommunityViewRow = Record<string, unknown> & {
   follow_state: FollowState | null;
+  blocked: boolean;
   subscribers: string | null;
   subscribers_local: string | null;
   active_1_day: string | null;
@@ -137,6 +150,7 @@ function toCommunityView(row: CommunityViewRow): CommunityView {
   return {
     community,
     subscribed: subscribedTypeOf(row.follow_state),
+    blocked: row.blocked,
     counts: {
       subscribers: Number(row.subscribers ?? 0),
       subscribersLocal: Number(row.subscribers_local ?? 0),
@@ -170,6 +184,8 @@ export interface CommunityListOptions {
   showNsfw: boolean;
   page: number;
   limit: number;
+  /** Only communities whose name (or its beginning), title or description match these words (search.view.ts). */
+  searchText?: string;
 }
 
 /**
@@ -180,6 +196,9 @@ export async function listCommunityViews(db: DbLike, options: CommunityListOptio
   const viewer = options.viewerId ?? NO_VIEWER;
   let query = communityViewQuery(db, options.viewerId).where("c.deleted", "=", false).where("c.removed", "=", false);
   if (!options.showNsfw) query = query.where("c.nsfw", "=", false);
+  if (options.searchText !== undefined) {
+    query = query.where(matchesTextOrName(sql.ref("c.search_vector"), options.searchText));
+  }
   // LocalOnly communities are for this instance's members: not listed without a login.
   if (!options.viewerId) query = query.where("c.visibility", "!=", "LocalOnly");
   switch (options.listingType) {

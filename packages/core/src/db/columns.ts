@@ -1,9 +1,10 @@
 // Column lists of the row types, for views that read several rows of different tables in one
 // query. Each joined table's columns are selected under a prefix (`cr__name`) and cut back into a
 // row with rowFrom(). The `satisfies` checks below fail to compile when a column is added to a
-// row type but not here, so a view can never hand out a row with a missing field.
+// row type but not here, so a view can never hand out a row with a missing field. Listing the
+// columns also keeps out those the row types leave out on purpose (the search_vector columns).
 import { type AliasedRawBuilder, sql } from "kysely";
-import type { CommunityRow, PersonRow, PostRow } from "./schema.ts";
+import type { CommentRow, CommunityRow, PersonRow, PostRow } from "./schema.ts";
 
 /** Checks at compile time that `columns` lists every column of Row (the error names the missing ones). */
 function allColumnsOf<Row>() {
@@ -69,6 +70,7 @@ export const COMMUNITY_COLUMNS = allColumnsOf<CommunityRow>()([
   "hidden",
   "post_count",
   "comment_count",
+  "users_active_month",
 ]);
 
 export const POST_COLUMNS = allColumnsOf<PostRow>()([
@@ -101,6 +103,34 @@ export const POST_COLUMNS = allColumnsOf<PostRow>()([
   "downvotes",
   "comment_count",
   "newest_comment_at",
+  "hot_rank",
+  "hot_rank_active",
+  "scaled_rank",
+  "controversy_rank",
+]);
+
+export const COMMENT_COLUMNS = allColumnsOf<CommentRow>()([
+  "id",
+  "ap_id",
+  "local",
+  "instance_id",
+  "post_id",
+  "creator_id",
+  "parent_id",
+  "path",
+  "body",
+  "language_id",
+  "distinguished",
+  "published_at",
+  "updated_at",
+  "deleted",
+  "removed",
+  "score",
+  "upvotes",
+  "downvotes",
+  "child_count",
+  "hot_rank",
+  "controversy_rank",
 ]);
 
 /** `alias.column as prefix__column` for each column, to spread into a select list. */

@@ -9,6 +9,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type DefaultFalse = Generated<boolean>;
 type Counter = Generated<number>;
+/** A stored rank (docs/architecture.md, "Stored ranks"): set by the insert trigger, then by votes, comments and the refresh. */
+type Rank = Generated<number>;
 
 export interface InstanceTable {
   id: Id;
@@ -135,6 +137,8 @@ export interface CommunityTable extends FederatedColumns {
   hidden: DefaultFalse;
   post_count: Counter;
   comment_count: Counter;
+  /** Distinct people active in the last month, refreshed by the worker: the divisor of scaled_rank. */
+  users_active_month: Counter;
 }
 
 export interface CommunityModeratorTable {
@@ -181,6 +185,10 @@ export interface PostTable extends FederatedColumns {
   downvotes: Counter;
   comment_count: Counter;
   newest_comment_at: NullableTimestamp;
+  hot_rank: Rank;
+  hot_rank_active: Rank;
+  scaled_rank: Rank;
+  controversy_rank: Rank;
 }
 
 export interface CommentTable extends FederatedColumns {
@@ -200,6 +208,8 @@ export interface CommentTable extends FederatedColumns {
   upvotes: Counter;
   downvotes: Counter;
   child_count: Counter;
+  hot_rank: Rank;
+  controversy_rank: Rank;
 }
 
 export interface PostVoteTable {
@@ -244,6 +254,181 @@ export interface CommentSaveTable {
   published_at: CreatedAt;
 }
 
+/** A person's block of another person: their posts and comments leave the blocker's listings. */
+export interface PersonBlockTable {
+  person_id: string;
+  target_id: string;
+  published_at: CreatedAt;
+}
+
+/** A person's block of a community: its posts and comments leave the blocker's listings. */
+export interface CommunityBlockTable {
+  person_id: string;
+  community_id: string;
+  published_at: CreatedAt;
+}
+
+/** One of the site's taglines (Markdown), shown at random atop pages. */
+export interface TaglineTable {
+  id: Id;
+  content: string;
+  published_at: CreatedAt;
+  updated_at: NullableTimestamp;
+}
+
+export type MegathreadScheduleKind = "daily" | "weekly" | "monthly" | "once";
+
+/** A recurring (or one-off) pinned thread of a community (docs/architecture.md, "Megathreads"). */
+export interface MegathreadSeriesTable {
+  id: Id;
+  community_id: string;
+  creator_id: string;
+  title_pattern: string;
+  body_template: Generated<string>;
+  schedule_kind: MegathreadScheduleKind;
+  /** ISO weekday, 1 = Monday … 7 = Sunday (weekly). */
+  weekday: number | null;
+  /** 1-31 (monthly); shorter months use their last day. */
+  month_day: number | null;
+  /** Local date of a one-off thread, YYYY-MM-DD. */
+  once_date: string | null;
+  /** Local wall-clock time, HH:MM. */
+  time_of_day: string;
+  time_zone: string;
+  pin_community: Generated<boolean>;
+  pin_local: DefaultFalse;
+  comments_sort_new: Generated<boolean>;
+  lock_previous: DefaultFalse;
+  active: Generated<boolean>;
+  published_at: CreatedAt;
+  updated_at: NullableTimestamp;
+}
+
+export type MegathreadSlotStatus = "open" | "reserved" | "refused" | "posted" | "missed";
+
+/** One occurrence of a series: the scheduler's unit of work, and what members reserve. */
+export interface MegathreadSlotTable {
+  id: Id;
+  series_id: string;
+  occurs_at: Timestamp;
+  status: Generated<MegathreadSlotStatus>;
+  reserved_by: string | null;
+  reserved_at: NullableTimestamp;
+  assigned_by: string | null;
+  title_suffix: string | null;
+  body: string | null;
+  post_id: string | null;
+  sequence: number | null;
+  posted_at: NullableTimestamp;
+}
+
+/** A site ban (moderation/bans.ts): no row, or an expired one, means not banned. */
+export interface SiteBanTable {
+  person_id: string;
+  banned_by: string | null;
+  reason: string | null;
+  expires_at: NullableTimestamp;
+  /** When the ban was set (or last changed). */
+  published_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A ban from one community, with the same expiry rule as site bans. */
+export interface CommunityBanTable {
+  community_id: string;
+  person_id: string;
+  banned_by: string | null;
+  reason: string | null;
+  expires_at: NullableTimestamp;
+  /** When the ban was set (or last changed). */
+  published_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A report of a post, with a copy of the post as it was reported. */
+export interface PostReportTable {
+  id: Id;
+  creator_id: string;
+  post_id: string;
+  original_post_name: string;
+  original_post_url: string | null;
+  original_post_body: string | null;
+  reason: string;
+  resolved: DefaultFalse;
+  resolver_id: string | null;
+  published_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: NullableTimestamp;
+}
+
+/** A report of a comment, with a copy of the comment as it was reported. */
+export interface CommentReportTable {
+  id: Id;
+  creator_id: string;
+  comment_id: string;
+  original_comment_text: string;
+  reason: string;
+  resolved: DefaultFalse;
+  resolver_id: string | null;
+  published_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: NullableTimestamp;
+}
+
+/** Lemmy's ModlogActionType names (except All and ModHideCommunity): one per kind of logged action. */
+export type ModlogAction =
+  | "ModRemovePost"
+  | "ModLockPost"
+  | "ModFeaturePost"
+  | "ModRemoveComment"
+  | "ModRemoveCommunity"
+  | "ModBanFromCommunity"
+  | "ModAddCommunity"
+  | "ModTransferCommunity"
+  | "ModAdd"
+  | "ModBan"
+  | "AdminPurgePerson"
+  | "AdminPurgeCommunity"
+  | "AdminPurgePost"
+  | "AdminPurgeComment";
+
+/** One moderator or admin action (moderation/modlog.ts). */
+export interface ModlogTable {
+  id: Id;
+  action: ModlogAction;
+  mod_person_id: string | null;
+  other_person_id: string | null;
+  community_id: string | null;
+  post_id: string | null;
+  comment_id: string | null;
+  reason: string | null;
+  expires_at: NullableTimestamp;
+  /** The state the action set (removed, locked, featured, banned, added); false when it undid it. */
+  state: Generated<boolean>;
+  /** ModFeaturePost: pinned in its community (true) or on the front page (false). */
+  featured_community: boolean | null;
+  published_at: CreatedAt;
+}
+
+export type FederationListKind = "allowed" | "blocked";
+
+/** An instance on the allow list or the block list (editSite's allowed_instances / blocked_instances). */
+export interface FederationListTable {
+  instance_id: string;
+  list: FederationListKind;
+  published_at: CreatedAt;
+}
+
+/** Ids of activities applied from other servers (inbound deduplication). */
+export interface ReceivedActivityTable {
+  ap_id: string;
+  received_at: CreatedAt;
+}
+
+/** Ids of remote objects deleted before they arrived here; a late Create for one is refused. */
+export interface TombstoneTable {
+  ap_id: string;
+  /** The actor whose Delete left it. */
+  deleted_by: string;
+  deleted_at: CreatedAt;
+}
+
 export interface FedifyKvTable {
   key: string[];
   value: ColumnType<unknown, string, string>;
@@ -279,8 +464,21 @@ export interface Database {
   registration_applications: RegistrationApplicationTable;
   post_saves: PostSaveTable;
   comment_saves: CommentSaveTable;
+  person_blocks: PersonBlockTable;
+  community_blocks: CommunityBlockTable;
+  taglines: TaglineTable;
+  received_activities: ReceivedActivityTable;
+  tombstones: TombstoneTable;
   fedify_kv: FedifyKvTable;
   queue_messages: QueueMessageTable;
+  megathread_series: MegathreadSeriesTable;
+  megathread_slots: MegathreadSlotTable;
+  site_bans: SiteBanTable;
+  community_bans: CommunityBanTable;
+  post_reports: PostReportTable;
+  comment_reports: CommentReportTable;
+  modlog: ModlogTable;
+  federation_lists: FederationListTable;
 }
 
 export type InstanceRow = Selectable<InstanceTable>;
@@ -302,4 +500,13 @@ export type PostUpdate = Updateable<PostTable>;
 export type CommentRow = Selectable<CommentTable>;
 export type NewComment = Insertable<CommentTable>;
 export type CommentUpdate = Updateable<CommentTable>;
+export type TaglineRow = Selectable<TaglineTable>;
 export type RegistrationApplicationRow = Selectable<RegistrationApplicationTable>;
+export type MegathreadSeriesRow = Selectable<MegathreadSeriesTable>;
+export type MegathreadSlotRow = Selectable<MegathreadSlotTable>;
+export type SiteBanRow = Selectable<SiteBanTable>;
+export type CommunityBanRow = Selectable<CommunityBanTable>;
+export type PostReportRow = Selectable<PostReportTable>;
+export type CommentReportRow = Selectable<CommentReportTable>;
+export type ModlogRow = Selectable<ModlogTable>;
+export type NewModlogEntry = Insertable<ModlogTable>;

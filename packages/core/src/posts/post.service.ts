@@ -4,10 +4,13 @@ import type { LocalAccount } from "../accounts/account.service.ts";
 import { findCommunityById } from "../communities/community.repository.ts";
 import { canModerate } from "../communities/community.service.ts";
 import { languageById, UNDETERMINED_LANGUAGE_ID } from "../content/languages.ts";
-import type { Db } from "../db/connect.ts";
-import type { PostRow, PostUpdate, SiteRow } from "../db/schema.ts";
+import type { Db, DbLike } from "../db/connect.ts";
+import type { CommunityRow, PersonRow, PostRow, PostUpdate, SiteRow } from "../db/schema.ts";
+import { eventsCommitted, recordEvent } from "../events.ts";
 import { jobsCommitted, recordJob } from "../jobs/jobs.ts";
 import { parseHttpUrl } from "../links/http-url.ts";
+import { type BanError, checkBan } from "../moderation/bans.ts";
+import { withModAction } from "../moderation/modlog.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { LocalUrls } from "../urls.ts";
 import { setSaved } from "../votes/save.service.ts";
@@ -89,14 +92,14 @@ function checkPostContent(input: PostContentInput): Result<PostUpdate, PostConte
 export type CreatePostError =
   | PostContentError
   | { type: "couldnt_find_community" }
-  | { type: "object_not_local" }
-  | { type: "only_mods_can_post_in_community" };
+  | { type: "only_mods_can_post_in_community" }
+  | BanError;
 
 /**
- * A local member posts to a local community. In one transaction: the post (its ap_id needs the
- * generated id, so it is set right after the insert), the author's automatic upvote (score 1,
- * as on Lemmy), the post counters of author and community, and a link-preview job if there is
- * a URL.
+ * A local member posts to a community, local or remote. In one transaction: the post (its ap_id
+ * needs the generated id, so it is set right after the insert), the author's automatic upvote
+ * (score 1, as on Lemmy), the post counters of author and community, a link-preview job if there
+ * is a URL, and the post_created event that federates it.
  */
 export async function createPost(
   db: Db,
@@ -109,40 +112,70 @@ export async function createPost(
   const content = checked.value;
   const community = await findCommunityById(db, input.communityId);
   if (!community || community.deleted || community.removed) return err({ type: "couldnt_find_community" });
-  // Posts to remote communities must be sent there; until that exists they are refused.
-  if (!community.local) return err({ type: "object_not_local" });
+  const ban = await checkBan(db, actor.person.id, { communityId: community.id });
+  if (ban) return err(ban);
   if (community.posting_restricted_to_mods && !(await canModerate(db, actor, community.id))) {
     return err({ type: "only_mods_can_post_in_community" });
   }
-  const post = await db.transaction().execute(async (trx) => {
-    const inserted = await insertPost(trx, {
-      // A unique placeholder until the id exists; replaced before the transaction commits.
-      ap_id: `${urls.origin}/post/pending-${crypto.randomUUID()}`,
-      local: true,
-      instance_id: community.instance_id,
-      community_id: community.id,
-      creator_id: actor.person.id,
-      title: content.title ?? input.title,
-      url: content.url ?? null,
-      body: content.body ?? null,
-      alt_text: content.alt_text ?? null,
-      thumbnail_url: content.thumbnail_url ?? null,
-      nsfw: content.nsfw ?? false,
-      language_id: content.language_id ?? UNDETERMINED_LANGUAGE_ID,
-      score: 1,
-      upvotes: 1,
-    });
-    const post = await updatePost(trx, inserted.id, { ap_id: urls.post(inserted.id) });
-    await trx.insertInto("post_votes").values({ post_id: post.id, person_id: actor.person.id, score: 1 }).execute();
-    await addToPostCounters(trx, post, 1);
-    if (post.url) await recordJob(trx, { type: "fetch_link_metadata", postId: post.id, url: post.url });
-    return post;
-  });
+  const post = await db
+    .transaction()
+    .execute((trx) =>
+      insertLocalPost(trx, urls, community, actor.person, { ...content, title: content.title ?? input.title }),
+    );
   if (post.url) jobsCommitted();
+  eventsCommitted();
   return ok(post);
 }
 
-export type EditPostError = PostContentError | { type: "couldnt_find_post" } | { type: "no_post_edit_allowed" };
+/**
+ * The writes of createPost, inside the caller's transaction (the megathread scheduler creates its
+ * posts in the transaction that claims the slot): the post, its ap_id, the author's upvote, the
+ * counters, a link-preview job if there is a URL, and the post_created event. The content must be
+ * checked already; after the commit, call eventsCommitted() (and jobsCommitted() with a URL).
+ */
+export async function insertLocalPost(
+  trx: DbLike,
+  urls: LocalUrls,
+  community: Pick<CommunityRow, "id">,
+  creator: Pick<PersonRow, "id" | "instance_id">,
+  content: PostUpdate & { title: string },
+): Promise<PostRow> {
+  const inserted = await insertPost(trx, {
+    // A unique placeholder until the id exists; replaced before the transaction commits.
+    ap_id: `${urls.origin}/post/pending-${crypto.randomUUID()}`,
+    local: true,
+    // The post lives on this instance, whichever instance its community lives on.
+    instance_id: creator.instance_id,
+    community_id: community.id,
+    creator_id: creator.id,
+    title: content.title,
+    url: content.url ?? null,
+    body: content.body ?? null,
+    alt_text: content.alt_text ?? null,
+    thumbnail_url: content.thumbnail_url ?? null,
+    nsfw: content.nsfw ?? false,
+    language_id: content.language_id ?? UNDETERMINED_LANGUAGE_ID,
+    score: 1,
+    upvotes: 1,
+  });
+  const post = await updatePost(trx, inserted.id, { ap_id: urls.post(inserted.id) });
+  await trx.insertInto("post_votes").values({ post_id: post.id, person_id: creator.id, score: 1 }).execute();
+  await addToPostCounters(trx, post, 1);
+  if (post.url) await recordJob(trx, { type: "fetch_link_metadata", postId: post.id, url: post.url });
+  await recordEvent(trx, {
+    type: "post_created",
+    communityId: community.id,
+    personId: creator.id,
+    postId: post.id,
+  });
+  return post;
+}
+
+export type EditPostError =
+  | PostContentError
+  | { type: "couldnt_find_post" }
+  | { type: "no_post_edit_allowed" }
+  | BanError;
 
 /**
  * The author changes a post. A new URL clears the old link's preview (keeping a thumbnail given
@@ -157,6 +190,8 @@ export async function editPost(
   const post = await findPostById(db, postId);
   if (!post) return err({ type: "couldnt_find_post" });
   if (post.creator_id !== actor.person.id) return err({ type: "no_post_edit_allowed" });
+  const ban = await checkBan(db, actor.person.id, { communityId: post.community_id });
+  if (ban) return err(ban);
   const checked = checkPostContent(input);
   if (!checked.ok) return checked;
   const changes: PostUpdate = { ...checked.value, updated_at: new Date() };
@@ -173,9 +208,16 @@ export async function editPost(
     if (urlChanged && updated.url) {
       await recordJob(trx, { type: "fetch_link_metadata", postId, url: updated.url });
     }
+    await recordEvent(trx, {
+      type: "post_updated",
+      communityId: updated.community_id,
+      personId: actor.person.id,
+      postId,
+    });
     return updated;
   });
   if (urlChanged && updated.url) jobsCommitted();
+  eventsCommitted();
   return ok(updated);
 }
 
@@ -205,12 +247,20 @@ export async function setPostDeleted(
       .executeTakeFirst();
     if (!changed) return post;
     if (!changed.removed) await addToPostCounters(trx, changed, deleted ? -1 : 1);
+    await recordEvent(trx, {
+      type: "post_deleted",
+      communityId: changed.community_id,
+      personId: actor.person.id,
+      postId,
+      deleted,
+    });
     return changed;
   });
+  eventsCommitted();
   return ok(updated);
 }
 
-export type VotePostError = PostActionError | { type: "downvotes_are_disabled" };
+export type VotePostError = PostActionError | { type: "downvotes_are_disabled" } | BanError;
 
 /**
  * A vote on a post (1, -1, or 0 to take it back). Posts that are deleted or removed, or whose
@@ -227,13 +277,26 @@ export async function votePost(
   if (!post || post.deleted || post.removed) return err({ type: "couldnt_find_post" });
   const community = await findCommunityById(db, post.community_id);
   if (!community || community.deleted || community.removed) return err({ type: "couldnt_find_post" });
+  const ban = await checkBan(db, actor.person.id, { communityId: community.id });
+  if (ban) return err(ban);
   const tally = await castVote(db, {
     target: "post",
     itemId: postId,
     personId: actor.person.id,
     score,
     downvotesEnabled: site.enable_downvotes,
+    onChange: (trx, previous) =>
+      recordEvent(trx, {
+        type: "vote_cast",
+        communityId: post.community_id,
+        personId: actor.person.id,
+        target: "post",
+        itemId: postId,
+        score,
+        previous,
+      }),
   });
+  eventsCommitted();
   return tally.ok ? tally : err(tally.error);
 }
 
@@ -271,13 +334,15 @@ export async function featurePost(
   if (!post) return err({ type: "couldnt_find_post" });
   if (input.featureType === "Local") {
     if (!actor.localUser.admin) return err({ type: "not_an_admin" });
-    return ok(await updatePost(db, post.id, { featured_local: input.featured }));
+    const entry = { ...featureLogEntry(actor, post, input.featured), featuredCommunity: false };
+    return ok(await withModAction(db, entry, (trx) => updatePost(trx, post.id, { featured_local: input.featured })));
   }
   const community = await findCommunityById(db, post.community_id);
   // A remote community's featured list is the remote instance's to change.
   if (!community?.local) return err({ type: "object_not_local" });
   if (!(await canModerate(db, actor, post.community_id))) return err({ type: "not_a_mod_or_admin" });
-  return ok(await updatePost(db, post.id, { featured_community: input.featured }));
+  const entry = { ...featureLogEntry(actor, post, input.featured), featuredCommunity: true };
+  return ok(await withModAction(db, entry, (trx) => updatePost(trx, post.id, { featured_community: input.featured })));
 }
 
 /** Locks a post against new comments, or unlocks it (moderators and admins of a local community). */
@@ -292,7 +357,20 @@ export async function lockPost(
   const community = await findCommunityById(db, post.community_id);
   if (!community?.local) return err({ type: "object_not_local" });
   if (!(await canModerate(db, actor, post.community_id))) return err({ type: "not_a_mod_or_admin" });
-  return ok(await updatePost(db, post.id, { locked }));
+  const entry = { ...featureLogEntry(actor, post, locked), action: "ModLockPost" as const };
+  return ok(await withModAction(db, entry, (trx) => updatePost(trx, post.id, { locked })));
+}
+
+/** The modlog entry of a pin or lock (moderation/modlog.ts). */
+function featureLogEntry(actor: LocalAccount, post: PostRow, state: boolean) {
+  return {
+    action: "ModFeaturePost" as const,
+    modPersonId: actor.person.id,
+    otherPersonId: post.creator_id,
+    communityId: post.community_id,
+    postId: post.id,
+    state,
+  };
 }
 
 /**

@@ -1,12 +1,16 @@
 // How post listings are ordered (Lemmy's post sorts, features-and-ranking.md §2.2) and how they
 // are paged with an opaque cursor (keyset pagination).
 //
-// Each sort is a list of ORDER BY keys that ends with the post id, so the order is total. A page
-// cursor carries the values of those keys for the last post shown plus the reference time the
-// ranks were computed for: the next page asks for "everything after these values" under the same
-// reference time, so the ranks (which decay with time) are the same on every page and pages never
-// repeat or skip a post, however long the reader takes between pages. (A vote that moves a post
-// while someone pages can still move it across the boundary, as on Lemmy.)
+// Each sort is a list of ORDER BY keys that ends with the post id, so the order is total. The
+// ranks are the stored columns (hot_rank, hot_rank_active, scaled_rank, controversy_rank; see
+// ranking/rank-refresh.ts), and the front-page sorts have an index in exactly their order
+// (migration 2026-11-28T0400), so a page is an index range scan. A page cursor carries the values
+// of the keys for the last post shown plus the reference time of the first page (which fixes the
+// Top sorts' time window): the next page asks for "everything after these values". Posts that
+// arrive while someone pages land before or after the cursor and never shift it, so pages never
+// repeat or skip a post because of them. A stored rank that changes between two pages (the
+// periodic refresh, a vote for Controversial, a comment for Active) can move that post across
+// the cursor, as on Lemmy: it may then be shown twice or not at all (docs/api.md, "Pages").
 import { type Expression, type RawBuilder, sql } from "kysely";
 import type { SortType } from "../accounts/settings.service.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -44,40 +48,36 @@ export interface PostOrderContext {
   alias: string;
   /** The featured flag that floats posts first: featured_community in a community, else featured_local. */
   featured: "featured_community" | "featured_local";
-  /** Reference time of the ranks (the cursor's, or now for a first page). */
+  /** Reference time of the listing (the cursor's, or now for a first page): the Top sorts' windows end there. */
   refTime: Date;
-  /** Expression for the community's monthly active users (Scaled only). */
-  usersActiveMonth: Expression<unknown>;
 }
 
 /**
- * The ORDER BY keys of a sort. Ranks come from db/functions.sql. Featured posts first, then the
+ * The ORDER BY keys of a sort. Ranks are the stored columns. Featured posts first, then the
  * sort's key, then newer first, then the id (Lemmy 0.19's order, post_view.rs).
  */
 export function postOrderKeys(sort: SortType, context: PostOrderContext): PostOrderKey[] {
   const column = (name: string) => sql.ref(`${context.alias}.${name}`);
-  const ref = sql`${context.refTime.toISOString()}::timestamptz`;
-  const score = sql`${column("score")}::float8`;
   const published = column("published_at");
   const featured: PostOrderKey = { expression: column(context.featured), direction: "desc", kind: "boolean" };
   const newestFirst: PostOrderKey[] = [
     { expression: published, direction: "desc", kind: "timestamp" },
     { expression: column("id"), direction: "desc", kind: "bigint" },
   ];
-  const rankFirst = (rank: RawBuilder<number>): PostOrderKey[] => [
+  const rankFirst = (rank: string): PostOrderKey[] => [
     featured,
-    { expression: rank, direction: "desc", kind: "float" },
+    { expression: column(rank), direction: "desc", kind: "float" },
     ...newestFirst,
   ];
   switch (sort) {
     case "Active":
-      return rankFirst(sql<number>`hot_rank_active(${score}, ${published}, ${column("newest_comment_at")}, ${ref})`);
+      return rankFirst("hot_rank_active");
     case "Hot":
-      return rankFirst(sql<number>`hot_rank(${score}, ${published}, ${ref})`);
+      return rankFirst("hot_rank");
     case "Scaled":
-      return rankFirst(sql<number>`scaled_rank(${score}, ${published}, ${context.usersActiveMonth}::float8, ${ref})`);
+      return rankFirst("scaled_rank");
     case "Controversial":
-      return rankFirst(sql<number>`controversy_rank(${column("upvotes")}::float8, ${column("downvotes")}::float8)`);
+      return rankFirst("controversy_rank");
     case "New":
       return [featured, ...newestFirst];
     case "Old":
@@ -134,14 +134,33 @@ const CASTS: Record<KeyKind, RawBuilder<unknown>> = {
 };
 
 /**
- * The condition "after the cursor" for keys of mixed directions, written out in full:
- * k0 after v0, or k0 = v0 and k1 after v1, or … (a row comparison needs one direction).
+ * The condition "after the cursor". When every key runs in one direction (every sort but Old) the
+ * keys after the first are a row comparison, (k1, k2, …) < (v1, v2, …), which PostgreSQL uses as
+ * the start of an index range scan, so a deep page costs what the first one does. Keys of mixed
+ * directions are written out in full: k0 after v0, or k0 = v0 and k1 after v1, or …
  */
 export function afterCursor(keys: readonly PostOrderKey[], values: readonly CursorValue[]): RawBuilder<boolean> {
   const value = (index: number) => {
     const key = keys[index] as PostOrderKey;
     return sql`cast(${values[index]} as ${CASTS[key.kind]})`;
   };
+  const [first, ...rest] = keys;
+  if (first && rest.length > 0 && keys.every((key) => key.direction === first.direction)) {
+    const after = sql.raw(first.direction === "desc" ? "<" : ">");
+    const tail = sql<boolean>`((${sql.join(rest.map((key) => key.expression))}) ${after} (${sql.join(rest.map((_, index) => value(index + 1)))}))`;
+    if (first.kind !== "boolean") {
+      return sql<boolean>`(${first.expression} ${after} ${value(0)} or (${first.expression} = ${value(0)} and ${tail}))`;
+    }
+    // The featured flag: PostgreSQL estimates a row comparison by its first column alone, and
+    // "featured < false" looks empty, which misleads the planner into sorting everything after
+    // the cursor. Written out for a boolean, the common case (a cursor among the unfeatured
+    // posts) is "not featured and (rank, published, id) < (…)", an index range start.
+    // The flag value that sorts last: false when descending.
+    const last = first.direction === "asc";
+    return values[0] === last
+      ? sql<boolean>`(${first.expression} = ${sql.lit(last)} and ${tail})`
+      : sql<boolean>`((${first.expression} = ${sql.lit(!last)} and ${tail}) or ${first.expression} = ${sql.lit(last)})`;
+  }
   const alternatives = keys.map((key, index) => {
     const equalBefore = keys.slice(0, index).map((previous, j) => sql`${previous.expression} = ${value(j)}`);
     const after = sql`${key.expression} ${sql.raw(key.direction === "desc" ? "<" : ">")} ${value(index)}`;
@@ -158,8 +177,11 @@ export interface PostCursor {
   values: CursorValue[];
 }
 
-/** Version tag of the cursor format; older cursors are refused rather than misread. */
-const CURSOR_VERSION = 1;
+/**
+ * Version tag of the cursor format; older cursors are refused rather than misread. 2: ranks are
+ * the stored columns (version 1 carried ranks computed for the cursor's time).
+ */
+const CURSOR_VERSION = 2;
 
 export function encodePostCursor(cursor: PostCursor): string {
   const json = JSON.stringify({ v: CURSOR_VERSION, s: cursor.sort, t: cursor.refTime.getTime(), k: cursor.values });

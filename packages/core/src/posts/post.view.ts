@@ -7,6 +7,7 @@ import { COMMUNITY_COLUMNS, PERSON_COLUMNS, POST_COLUMNS, prefixedColumns, rowFr
 import type { DbLike } from "../db/connect.ts";
 import type { CommunityRow, FollowState, PersonRow, PostRow } from "../db/schema.ts";
 import { err, ok, type Result } from "../result.ts";
+import { matchesText } from "../search/search-query.ts";
 import type { VoteScore } from "../votes/vote.service.ts";
 import {
   afterCursor,
@@ -30,6 +31,8 @@ export interface PostView {
   saved: boolean;
   /** The viewer's vote; 0 when none (or nobody is logged in). */
   myVote: VoteScore;
+  /** Whether the viewer blocks the post's creator (listings leave such posts out). */
+  creatorBlocked: boolean;
 }
 
 /** Who is looking, for per-viewer fields and filters; null when nobody is logged in. */
@@ -44,26 +47,66 @@ type PostViewRow = Record<string, unknown> & {
   saved: boolean;
   creator_is_moderator: boolean;
   creator_is_admin: boolean;
+  creator_blocked: boolean;
 };
 
+/**
+ * Posts with their creator and community, and the viewer's relation to each post. The viewer's
+ * follow, vote, save and block are subqueries of the select list, evaluated only for the rows of
+ * the page (and left out for anonymous readers): joined, they would make the planner weigh six
+ * relations for every listing.
+ */
 function postViewQuery(db: DbLike, viewerId: string | null) {
   const viewer = viewerId ?? NO_VIEWER;
   return db
     .selectFrom("posts as p")
     .innerJoin("persons as cr", "cr.id", "p.creator_id")
     .innerJoin("communities as c", "c.id", "p.community_id")
-    .leftJoin("community_follows as f", (join) =>
-      join.onRef("f.community_id", "=", "p.community_id").on("f.person_id", "=", viewer),
-    )
-    .leftJoin("post_votes as v", (join) => join.onRef("v.post_id", "=", "p.id").on("v.person_id", "=", viewer))
-    .leftJoin("post_saves as s", (join) => join.onRef("s.post_id", "=", "p.id").on("s.person_id", "=", viewer))
     .select(prefixedColumns("p", "p", POST_COLUMNS))
     .select(prefixedColumns("cr", "cr", PERSON_COLUMNS))
     .select(prefixedColumns("c", "c", COMMUNITY_COLUMNS))
+    .select((eb) =>
+      viewerId === null
+        ? [
+            sql<FollowState | null>`null`.as("follow_state"),
+            sql<number | null>`null`.as("my_vote"),
+            sql<boolean>`false`.as("saved"),
+            sql<boolean>`false`.as("creator_blocked"),
+          ]
+        : [
+            eb
+              .selectFrom("community_follows as f")
+              .whereRef("f.community_id", "=", "p.community_id")
+              .where("f.person_id", "=", viewer)
+              .select("f.state")
+              .as("follow_state"),
+            eb
+              .selectFrom("post_votes as v")
+              .whereRef("v.post_id", "=", "p.id")
+              .where("v.person_id", "=", viewer)
+              .select("v.score")
+              .as("my_vote"),
+            eb
+              .exists(
+                eb
+                  .selectFrom("post_saves as s")
+                  .whereRef("s.post_id", "=", "p.id")
+                  .where("s.person_id", "=", viewer)
+                  .select("s.post_id"),
+              )
+              .as("saved"),
+            eb
+              .exists(
+                eb
+                  .selectFrom("person_blocks as pb")
+                  .whereRef("pb.target_id", "=", "p.creator_id")
+                  .where("pb.person_id", "=", viewer)
+                  .select("pb.person_id"),
+              )
+              .as("creator_blocked"),
+          ],
+    )
     .select((eb) => [
-      "f.state as follow_state",
-      "v.score as my_vote",
-      eb("s.post_id", "is not", null).as("saved"),
       eb
         .exists(
           eb
@@ -95,6 +138,7 @@ function toPostView(row: PostViewRow): PostView {
     subscribed: subscribedTypeOf(row.follow_state),
     saved: row.saved,
     myVote: (row.my_vote ?? 0) as VoteScore,
+    creatorBlocked: row.creator_blocked,
   };
 }
 
@@ -120,8 +164,12 @@ export interface PostListOptions {
   page?: number;
   /** A next_page cursor from an earlier page of the same sort. */
   cursor?: string;
-  /** Reference time of the ranks on a first page (default: now); tests pin it. */
+  /** Reference time of a first page (default: now): the Top sorts' windows end there. */
   now?: Date;
+  /** Only posts whose title or body match these words (search.view.ts; websearch syntax, English stemming). */
+  searchText?: string;
+  /** Only posts linking to exactly this URL (normalised as posts store it). */
+  url?: string;
 }
 
 export interface PostPage {
@@ -132,19 +180,39 @@ export interface PostPage {
 
 /**
  * A page of posts: visible posts only (not deleted or removed, in a community that is neither, and
- * not in a LocalOnly community unless someone is logged in),
- * featured posts first, then the sort's order (post.sort.ts). Ranks are computed in the query
- * from db/functions.sql for the page's reference time.
+ * not in a LocalOnly community unless someone is logged in), without the viewer's blocked persons
+ * (except on that person's own list) and blocked communities (except on that community's own
+ * page), featured posts first, then the sort's order (post.sort.ts) by the stored ranks, read
+ * through the index of the sort.
  */
 export async function listPostViews(db: DbLike, options: PostListOptions): Promise<Result<PostPage, CursorError>> {
+  const built = postListQuery(db, options);
+  if (!built.ok) return built;
+  const { query, keys, refTime } = built.value;
+  const rows = (await query.execute()) as PostViewRow[];
+  const hasMore = rows.length > options.limit;
+  const shown = hasMore ? rows.slice(0, options.limit) : rows;
+  const last = shown.at(-1);
+  const nextCursor =
+    hasMore && last
+      ? encodePostCursor({
+          sort: options.sort,
+          refTime,
+          values: keys.map((_, index) => last[`key_${index}`] as string | number | boolean),
+        })
+      : null;
+  return ok({ posts: shown.map(toPostView), nextCursor });
+}
+
+/**
+ * The query of one page of listPostViews (its rows are `limit` + 1 posts, the extra one telling
+ * whether another page follows), with its sort keys and reference time; exported so tests and
+ * the benchmark can check its plan.
+ */
+export function postListQuery(db: DbLike, options: PostListOptions) {
   const viewerId = options.viewer?.personId ?? null;
   const featured = options.communityId ? "featured_community" : "featured_local";
-  const orderContext = (refTime: Date): PostOrderContext => ({
-    alias: "p",
-    featured,
-    refTime,
-    usersActiveMonth: sql`coalesce(activity.users_active_month, 0)`,
-  });
+  const orderContext = (refTime: Date): PostOrderContext => ({ alias: "p", featured, refTime });
   let refTime = options.now ?? new Date();
   let cursorValues: (string | number | boolean)[] | null = null;
   if (options.cursor) {
@@ -160,31 +228,7 @@ export async function listPostViews(db: DbLike, options: PostListOptions): Promi
     .where("p.deleted", "=", false)
     .where("p.removed", "=", false)
     .where("c.deleted", "=", false)
-    .where("c.removed", "=", false)
-    .$if(options.sort === "Scaled", (qb) =>
-      // Monthly active users of communities with posts young enough to have a hot rank (older
-      // posts rank 0 whatever the divisor), computed once per community, not once per post.
-      qb.leftJoin(
-        (eb) =>
-          eb
-            .selectFrom("communities as ac")
-            .where((w) =>
-              w.exists(
-                w
-                  .selectFrom("posts as ap")
-                  .whereRef("ap.community_id", "=", "ac.id")
-                  .where("ap.published_at", ">", sql<Date>`${refTimeSql} - interval '7 days'`)
-                  .select("ap.id"),
-              ),
-            )
-            .select([
-              "ac.id as community_id",
-              sql<number>`community_active_users(ac.id, ${refTimeSql} - interval '1 month')`.as("users_active_month"),
-            ])
-            .as("activity"),
-        (join) => join.onRef("activity.community_id", "=", "p.community_id"),
-      ),
-    );
+    .where("c.removed", "=", false);
 
   if (options.communityId) {
     query = query.where("p.community_id", "=", options.communityId);
@@ -195,7 +239,15 @@ export async function listPostViews(db: DbLike, options: PostListOptions): Promi
         break;
       case "Subscribed":
         // Pending follows count, as on Lemmy; nobody logged in follows nothing.
-        query = query.where("f.person_id", "is not", null);
+        query = query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom("community_follows as sf")
+              .whereRef("sf.community_id", "=", "p.community_id")
+              .where("sf.person_id", "=", viewerId ?? NO_VIEWER)
+              .select("sf.person_id"),
+          ),
+        );
         break;
       case "ModeratorView":
         query = query.where((eb) =>
@@ -213,11 +265,64 @@ export async function listPostViews(db: DbLike, options: PostListOptions): Promi
     }
   }
   if (options.creatorId) query = query.where("p.creator_id", "=", options.creatorId);
-  if (options.savedOnly) query = query.where("s.post_id", "is not", null);
-  if (options.likedOnly) query = query.where("v.score", "=", 1);
-  if (options.dislikedOnly) query = query.where("v.score", "=", -1);
+  if (options.searchText !== undefined)
+    query = query.where(matchesText(sql.ref("p.search_vector"), options.searchText));
+  if (options.url !== undefined) query = query.where("p.url", "=", options.url);
+  if (options.savedOnly) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("post_saves as ss")
+          .whereRef("ss.post_id", "=", "p.id")
+          .where("ss.person_id", "=", viewerId ?? NO_VIEWER)
+          .select("ss.post_id"),
+      ),
+    );
+  }
+  if (options.likedOnly || options.dislikedOnly) {
+    const wanted = options.likedOnly ? 1 : -1;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("post_votes as sv")
+          .whereRef("sv.post_id", "=", "p.id")
+          .where("sv.person_id", "=", viewerId ?? NO_VIEWER)
+          .where("sv.score", "=", wanted)
+          .select("sv.post_id"),
+      ),
+    );
+  }
   if (!options.showNsfw) query = query.where("p.nsfw", "=", false).where("c.nsfw", "=", false);
   if (options.viewer && !options.viewer.showBotAccounts) query = query.where("cr.bot", "=", false);
+  if (viewerId) {
+    const blocker = viewerId;
+    if (!options.creatorId) {
+      query = query.where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("person_blocks as xpb")
+              .whereRef("xpb.target_id", "=", "p.creator_id")
+              .where("xpb.person_id", "=", blocker)
+              .select("xpb.person_id"),
+          ),
+        ),
+      );
+    }
+    if (!options.communityId) {
+      query = query.where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("community_blocks as xcb")
+              .whereRef("xcb.community_id", "=", "p.community_id")
+              .where("xcb.person_id", "=", blocker)
+              .select("xcb.person_id"),
+          ),
+        ),
+      );
+    }
+  }
   // LocalOnly communities are for this instance's members: not shown without a login.
   if (!options.viewer) query = query.where("c.visibility", "!=", "LocalOnly");
   const window = topWindow(options.sort);
@@ -228,18 +333,5 @@ export async function listPostViews(db: DbLike, options: PostListOptions): Promi
   for (const key of keys) query = query.orderBy(key.expression, key.direction);
   query = query.limit(options.limit + 1);
   if (!cursorValues && options.page && options.page > 1) query = query.offset((options.page - 1) * options.limit);
-
-  const rows = (await query.execute()) as PostViewRow[];
-  const hasMore = rows.length > options.limit;
-  const shown = hasMore ? rows.slice(0, options.limit) : rows;
-  const last = shown.at(-1);
-  const nextCursor =
-    hasMore && last
-      ? encodePostCursor({
-          sort: options.sort,
-          refTime,
-          values: keys.map((_, index) => last[`key_${index}`] as string | number | boolean),
-        })
-      : null;
-  return ok({ posts: shown.map(toPostView), nextCursor });
+  return ok({ query, keys, refTime });
 }

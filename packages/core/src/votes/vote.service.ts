@@ -1,6 +1,8 @@
 // Votes on posts and comments: one per person and item, changed or retracted (score 0). The
-// item's score, upvotes and downvotes are updated in the same transaction as the vote row, so
-// aggregates never drift from the votes behind them.
+// item's score, upvotes, downvotes and stored controversy_rank are updated in the same
+// transaction as the vote row, so aggregates never drift from the votes behind them. The hot
+// ranks follow at the next refresh (ranking/rank-refresh.ts), as on Lemmy: recomputing them here
+// would rank the voted row as of now against others ranked up to one refresh interval ago.
 import { sql } from "kysely";
 import type { Db, DbLike } from "../db/connect.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -38,6 +40,11 @@ export async function castVote(
     downvotesEnabled: boolean;
     /** ActivityPub id of the Like/Dislike, for votes that arrived by federation. */
     apId?: string | null;
+    /**
+     * Runs in the vote's transaction when the vote actually changes (previous ≠ score), e.g. to
+     * record the domain event that federates it; a repeated vote calls nothing.
+     */
+    onChange?: (trx: DbLike, previous: VoteScore) => Promise<void>;
   },
 ): Promise<Result<VoteTally, VoteError>> {
   if (input.score === -1 && !input.downvotesEnabled) return err({ type: "downvotes_are_disabled" });
@@ -61,11 +68,13 @@ export async function castVote(
     const down = (input.score === -1 ? 1 : 0) - (previous === -1 ? 1 : 0);
     const result = await sql<{ score: number; upvotes: number; downvotes: number }>`
       update ${sql.table(t.items)}
-      set upvotes = upvotes + ${up}, downvotes = downvotes + ${down}, score = score + ${up - down}
+      set upvotes = upvotes + ${up}, downvotes = downvotes + ${down}, score = score + ${up - down},
+        controversy_rank = controversy_rank(upvotes + ${up}, downvotes + ${down})
       where id = ${input.itemId}
       returning score, upvotes, downvotes`.execute(trx);
     const row = result.rows[0];
     if (!row) throw new Error(`${input.target} ${input.itemId} vanished while voting`);
+    if (previous !== input.score) await input.onChange?.(trx, previous);
     return { ...row, myVote: input.score };
   });
   return ok(tally);

@@ -12,6 +12,7 @@ import {
   getPostView,
   getSite,
   getSiteCounts,
+  isNewSortedMegathread,
   type ListingType,
   type LocalAccount,
   listComments,
@@ -19,7 +20,11 @@ import {
   listCommunityViews,
   listModerators,
   listPostViews,
+  listTaglines,
+  SEARCH_TYPES,
+  type SearchType,
   SORT_TYPES,
+  search,
 } from "@plenum/core";
 import {
   type CommentTreeOptions,
@@ -30,6 +35,7 @@ import {
   renderNotFoundPage,
   renderPostPage,
   renderProfilePage,
+  renderSearchPage,
 } from "@plenum/web";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiContext } from "../api/v3/context.ts";
@@ -45,6 +51,14 @@ export const THREAD_DEPTH = 6;
 const COMMUNITIES_PER_PAGE = 50;
 
 type Query = Record<string, string | undefined>;
+
+/** Results per kind on the search page. */
+const SEARCH_RESULTS = 20;
+
+function randomTagline(taglines: readonly { content: string }[]): string | null {
+  if (taglines.length === 0) return null;
+  return taglines[Math.floor(Math.random() * taglines.length)]?.content ?? null;
+}
 
 function pick<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
   return value !== undefined && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -113,7 +127,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
           name: site.name,
           description: site.description,
           sidebar: site.sidebar,
-          tagline: null,
+          tagline: randomTagline(await listTaglines(db)),
           counts: { users: counts.users, communities: counts.communities, posts: counts.posts },
         },
       }),
@@ -198,7 +212,9 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
     if (focusCommentId && (!focus || focus.post_id !== postId))
       return notFound(request, reply, "There is no such comment here.");
     const site = await getSite(db);
-    const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, "Hot");
+    // Megathreads open with comments sorted New (a series option).
+    const defaultSort = (await isNewSortedMegathread(db, postId)) ? "New" : "Hot";
+    const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, defaultSort);
     const page = Math.max(1, Number.parseInt(request.query.page ?? "1", 10) || 1);
     const [comments, moderators, moderates, showContent] = await Promise.all([
       listCommentThread(
@@ -250,7 +266,8 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
     const { ctx, viewer } = await pageRequest(runtime, request, reply);
     const view = await getPostView(db, comment.post_id, viewer?.person.id ?? null);
     if (!view) return reply.code(404).type("text/html; charset=utf-8").send("");
-    const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, "Hot");
+    const defaultSort = (await isNewSortedMegathread(db, comment.post_id)) ? "New" : "Hot";
+    const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, defaultSort);
     const [comments, moderators, site] = await Promise.all([
       listCommentThread(
         db,
@@ -302,6 +319,29 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
         comments,
         downvotes: site.enable_downvotes,
       }),
+    );
+  });
+
+  app.get<{ Querystring: Query }>("/search", async (request, reply) => {
+    const { ctx, viewer } = await pageRequest(runtime, request, reply);
+    const site = await getSite(db);
+    const query = (request.query.q ?? "").slice(0, 200);
+    const type: SearchType = pick(request.query.type, SEARCH_TYPES, "All");
+    const results = query.trim()
+      ? await search(db, {
+          query,
+          type,
+          sort: "TopAll",
+          listingType: "All",
+          viewer: commentViewer(viewer),
+          showNsfw: viewer?.localUser.show_nsfw ?? false,
+          page: 1,
+          limit: SEARCH_RESULTS,
+        })
+      : null;
+    return sendPage(
+      reply,
+      renderSearchPage(ctx, { query, type, types: SEARCH_TYPES, results, downvotes: site.enable_downvotes }),
     );
   });
 }

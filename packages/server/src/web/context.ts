@@ -1,5 +1,5 @@
 // What every page needs: the site's name, who is looking, and a CSRF token for its forms.
-import { getSite, type LocalAccount } from "@plenum/core";
+import { getSite, type LocalAccount, moderatesAnything } from "@plenum/core";
 import type { PageContext } from "@plenum/web";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { viewerOf } from "../api/auth.ts";
@@ -16,12 +16,18 @@ export async function pageRequest(
   reply: FastifyReply,
 ): Promise<PageRequest> {
   const [site, viewer] = await Promise.all([getSite(runtime.database.db), viewerOf(runtime, request)]);
+  const moderator = viewer ? await moderatesAnything(runtime.database.db, viewer) : false;
   return {
     viewer,
     ctx: {
       siteName: site.name,
       viewer: viewer
-        ? { name: viewer.person.name, displayName: viewer.person.display_name, admin: viewer.localUser.admin }
+        ? {
+            name: viewer.person.name,
+            displayName: viewer.person.display_name,
+            admin: viewer.localUser.admin,
+            moderator,
+          }
         : null,
       csrfToken: reply.generateCsrf(),
       path: request.url,

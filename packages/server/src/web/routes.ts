@@ -9,6 +9,8 @@ import { registerActions } from "./actions.ts";
 import { registerContentPages } from "./content-pages.ts";
 import { pageRequest, sendPage } from "./context.ts";
 import { registerFeeds } from "./feeds.ts";
+import { registerMegathreadPages } from "./megathread-pages.ts";
+import { registerModerationPages } from "./moderation-pages.ts";
 
 /** Hashed asset names change with their content, so browsers may keep them for a year. */
 const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
@@ -61,4 +63,6 @@ export async function registerWeb(app: FastifyInstance, api: ApiContext): Promis
   registerContentPages(app, api);
   registerActions(app, api);
   registerFeeds(app, api);
+  registerMegathreadPages(app, api);
+  registerModerationPages(app, api);
 }

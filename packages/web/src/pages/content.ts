@@ -11,6 +11,7 @@ import {
 import { domainOf, personLink, timeAgo } from "../format.ts";
 import { type Html, html, trusted } from "../html.ts";
 import { csrfField, type PageContext } from "../layout.ts";
+import { commentModTools } from "./moderation-forms.ts";
 
 /** Where a person's page is: /u/name for local persons, /u/name@host for remote ones. */
 export function personPath(person: PersonRow): string {
@@ -135,6 +136,10 @@ export interface CommentTreeOptions {
   downvotes: boolean;
   locked: boolean;
   back: string;
+  /** The reader moderates the community: remove, restore and ban forms on each comment. */
+  canModerate?: boolean;
+  /** The reader is an admin: purge forms too. */
+  isAdmin?: boolean;
 }
 
 interface Node {
@@ -178,6 +183,7 @@ export function commentNode(ctx: PageContext, node: Node, options: CommentTreeOp
 ${voteBox(ctx, { kind: "comment", id: comment.id, score: comment.score, myVote: node.view.myVote ?? 0 }, options.downvotes, options.back)}
 <a href="/comment/${comment.id}">link</a>
 ${ctx.viewer && !options.locked && !comment.deleted && !comment.removed ? replyForm(ctx, { action: `/comment/${comment.id}/reply`, back: options.back, label: "Reply" }) : null}
+${commentModTools(ctx, node.view, options, options.back)}
 </div>
 <ul class="comments">${node.children.map((child) => commentNode(ctx, child, options))}${
     missing > 0

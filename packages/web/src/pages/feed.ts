@@ -10,6 +10,7 @@ export interface SiteSidebar {
   description: string | null;
   /** Markdown. */
   sidebar: string | null;
+  /** One of the site's taglines (Markdown), picked at random per page view. */
   tagline: string | null;
   counts: { users: number; communities: number; posts: number };
 }
@@ -17,7 +18,7 @@ export interface SiteSidebar {
 function siteSidebar(site: SiteSidebar): Html {
   return html`<section class="card">
 <h2>${site.name}</h2>
-${site.tagline ? html`<p class="tagline"><em>${site.tagline}</em></p>` : null}
+${site.tagline ? html`<div class="tagline body">${trusted(renderMarkdown(site.tagline))}</div>` : null}
 ${site.description ? html`<p>${site.description}</p>` : null}
 ${site.sidebar ? html`<div class="body">${trusted(renderMarkdown(site.sidebar))}</div>` : null}
 <p class="muted">${site.counts.users} members · ${site.counts.communities} communities · ${site.counts.posts} posts</p>

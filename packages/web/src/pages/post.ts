@@ -16,6 +16,7 @@ import {
   sortPicker,
   voteBox,
 } from "./content.ts";
+import { banForm, purgeForm, removeForm, reportForm } from "./moderation-forms.ts";
 
 export interface PostPage {
   view: PostView;
@@ -60,6 +61,7 @@ function modControls(ctx: PageContext, page: PostPage): Html | null {
       : null,
     page.isAuthor ? action("delete", "deleted", !post.deleted, post.deleted ? "Restore" : "Delete") : null,
     ctx.viewer ? action("save", "save", !page.view.saved, page.view.saved ? "Unsave" : "Save") : null,
+    ...postModTools(ctx, page),
   ].filter(Boolean);
   return items.length > 0 ? html`<div class="actions meta">${items}</div>` : null;
 }
@@ -73,6 +75,8 @@ export function renderPostPage(ctx: PageContext, page: PostPage): string {
     downvotes: page.downvotes,
     locked: post.locked,
     back: ctx.path,
+    canModerate: page.canModerate,
+    isAdmin: page.isAdmin,
   };
   return layout(
     ctx,
@@ -84,7 +88,7 @@ export function renderPostPage(ctx: PageContext, page: PostPage): string {
 <div class="post">
 ${voteBox(ctx, { kind: "post", id: post.id, score: post.score, myVote: page.view.myVote }, page.downvotes, ctx.path)}
 <div>
-<h1>${page.showContent ? post.title : "(deleted)"}</h1>
+<h1>${page.showContent ? post.title : post.removed ? "(removed by moderator)" : "(deleted)"}</h1>
 ${post.url && page.showContent ? html`<p><a href="${post.url}" rel="nofollow noopener ugc">${post.url}</a> <span class="domain">(${domainOf(post.url)})</span></p>` : null}
 ${post.thumbnail_url && page.showContent ? html`<img class="thumb" src="${post.thumbnail_url}" alt="${post.alt_text ?? ""}">` : null}
 ${post.embed_title && page.showContent ? html`<p class="muted"><strong>${post.embed_title}</strong>${post.embed_description ? html` — ${post.embed_description}` : null}</p>` : null}
@@ -124,4 +128,19 @@ export function renderCommentFragment(
   // The continued comment itself comes first; only its replies are new to the reader.
   const nodes = skipFirst ? (roots[0]?.children ?? []) : roots;
   return html`${nodes.map((node) => commentNode(ctx, node, options))}`.value;
+}
+
+/** Report for members (not on their own post), remove, restore and ban for moderators, purge for admins. */
+function postModTools(ctx: PageContext, page: PostPage): (Html | null)[] {
+  if (!ctx.viewer) return [];
+  const { post, creator, community } = page.view;
+  const back = ctx.path;
+  return [
+    page.isAuthor || post.deleted ? null : reportForm(ctx, { kind: "post", id: post.id }, back),
+    page.canModerate ? removeForm(ctx, { kind: "post", id: post.id, removed: post.removed }, back) : null,
+    page.canModerate && !page.isAuthor && community.local
+      ? banForm(ctx, { personId: creator.id, personName: creator.name, communityName: community.name }, back)
+      : null,
+    page.isAdmin ? purgeForm(ctx, { kind: "post", id: post.id }, back) : null,
+  ];
 }

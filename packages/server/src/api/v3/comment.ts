@@ -12,6 +12,7 @@ import {
   findCommunityByName,
   getCommentView,
   getSite,
+  isNewSortedMegathread,
   LISTING_TYPES,
   type LocalAccount,
   listComments,
@@ -177,6 +178,8 @@ export function registerCommentRoutes(app: FastifyInstance, api: ApiContext): vo
         case "couldnt_find_comment":
         case "deleted":
         case "downvotes_are_disabled":
+        case "site_ban":
+        case "banned_from_community":
           return fail(reply, result.error.type);
         default:
           return exhaustiveCheck(result.error);
@@ -206,7 +209,7 @@ export function registerCommentRoutes(app: FastifyInstance, api: ApiContext): vo
     const account = await api.viewer(request);
     const viewer = viewerOf(account);
     if (q.liked_only && q.disliked_only) return fail(reply, "contradicting_filters");
-    const sort = q.sort ?? "Hot";
+    let sort = q.sort ?? "Hot";
     const page = q.page ?? 1;
 
     let communityId = q.community_id === undefined ? undefined : String(q.community_id);
@@ -218,6 +221,8 @@ export function registerCommentRoutes(app: FastifyInstance, api: ApiContext): vo
     const parent = q.parent_id === undefined ? null : ((await findCommentById(db, String(q.parent_id))) ?? null);
     if (q.parent_id !== undefined && !parent) return fail(reply, "couldnt_find_comment");
     const postId = q.post_id === undefined ? parent?.post_id : String(q.post_id);
+    // Megathreads open with comments sorted New (a series option).
+    if (q.sort === undefined && postId !== undefined && (await isNewSortedMegathread(db, postId))) sort = "New";
     const maxDepth = q.max_depth === undefined ? undefined : Math.min(q.max_depth, MAX_COMMENT_DEPTH);
 
     // A thread: top-level comments (or a comment's replies) a page at a time, with their replies.

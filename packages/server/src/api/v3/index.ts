@@ -3,10 +3,15 @@
 import type { FastifyInstance } from "fastify";
 import { fail } from "../errors.ts";
 import { registerAdminRoutes } from "./admin.ts";
+import { registerBlockRoutes } from "./block.ts";
 import { registerCommentRoutes } from "./comment.ts";
 import { registerCommunityRoutes } from "./community.ts";
 import type { ApiContext } from "./context.ts";
+import { registerMegathreadRoutes } from "./megathread.ts";
+import { registerModerationRoutes } from "./moderation.ts";
 import { registerPostRoutes } from "./post.ts";
+import { registerResolveRoutes } from "./resolve.ts";
+import { registerSearchRoutes } from "./search.ts";
 import { registerSiteRoutes } from "./site.ts";
 import { registerUserRoutes } from "./user.ts";
 
@@ -28,6 +33,11 @@ export async function registerApiV3(app: FastifyInstance, context: ApiContext): 
       registerCommentRoutes(api, context);
       registerCommunityRoutes(api, context);
       registerPostRoutes(api, context);
+      registerResolveRoutes(api, context);
+      registerMegathreadRoutes(api, context);
+      registerBlockRoutes(api, context);
+      registerSearchRoutes(api, context);
+      registerModerationRoutes(api, context);
     },
     { prefix: "/api/v3" },
   );

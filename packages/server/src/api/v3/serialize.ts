@@ -182,7 +182,7 @@ export function toApiCommentView(view: CommentItemView) {
     creator_is_admin: view.creatorIsAdmin,
     subscribed,
     saved: view.saved,
-    creator_blocked: false,
+    creator_blocked: view.creatorBlocked,
     my_vote: view.myVote ?? undefined,
   };
 }
@@ -205,12 +205,12 @@ export function toApiCommunityAggregates(view: CommunityView) {
   };
 }
 
-/** lemmy-js-client's CommunityView. Plenum has no community blocks or bans yet: both are false. */
+/** lemmy-js-client's CommunityView. Plenum has no community bans yet: banned_from_community is false. */
 export function toApiCommunityView(view: CommunityView) {
   return {
     community: toApiCommunity(view.community),
     subscribed: view.subscribed,
-    blocked: false,
+    blocked: view.blocked,
     counts: toApiCommunityAggregates(view),
     banned_from_community: false,
   };
@@ -223,8 +223,8 @@ export function toApiModerators(community: CommunityRow, moderators: readonly Pe
 }
 
 /**
- * lemmy-js-client's PostView. Plenum keeps no read marks, hidden posts, blocks or bans yet, so
- * read, hidden, creator_blocked and the banned flags are false and unread_comments is 0.
+ * lemmy-js-client's PostView. Plenum keeps no read marks, hidden posts or bans yet, so read,
+ * hidden and the banned flags are false and unread_comments is 0.
  * my_vote is left out when the reader has not voted, as Lemmy 0.19 does.
  */
 export function toApiPostView(view: PostView) {
@@ -241,7 +241,7 @@ export function toApiPostView(view: PostView) {
     saved: view.saved,
     read: false,
     hidden: false,
-    creator_blocked: false,
+    creator_blocked: view.creatorBlocked,
     my_vote: view.myVote === 0 ? undefined : view.myVote,
     unread_comments: 0,
   };

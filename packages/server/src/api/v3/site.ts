@@ -6,8 +6,15 @@ import {
   LISTING_TYPES,
   type LocalAccount,
   listAdmins,
+  listBlockedCommunities,
+  listBlockedPersons,
+  listTaglines,
+  MAX_TAGLINE_LENGTH,
+  MAX_TAGLINES,
+  replaceTaglines,
   type SiteRow,
   SORT_TYPES,
+  type TaglineRow,
   updateSite,
 } from "@plenum/core";
 import type { FastifyInstance } from "fastify";
@@ -15,6 +22,7 @@ import { z } from "zod";
 import { fail } from "../errors.ts";
 import { parseInput } from "../validation.ts";
 import type { ApiContext } from "./context.ts";
+import { FederationListFields, saveFederationLists } from "./moderation.ts";
 import {
   iso,
   isoOrUndefined,
@@ -48,6 +56,10 @@ const EditSite = z.object({
   registration_mode: z.enum(["Closed", "RequireApplication", "Open"]).optional(),
   // Plenum: the pronouns members may choose from.
   pronouns: z.array(z.string().trim().min(1).max(30)).max(100).optional(),
+  // Replaces every tagline (Markdown); [] removes them all.
+  taglines: z.array(z.string().max(MAX_TAGLINE_LENGTH)).max(MAX_TAGLINES).optional(),
+  // The instance allow and block lists (moderation.ts stores them).
+  ...FederationListFields,
 });
 
 const blankToNull = (value: string | undefined) =>
@@ -102,12 +114,23 @@ function toApiLocalSite(site: SiteRow) {
   };
 }
 
+/** lemmy-js-client's Tagline. */
+function toApiTagline(tagline: TaglineRow) {
+  return {
+    id: Number(tagline.id),
+    local_site_id: 1,
+    content: tagline.content,
+    published: iso(tagline.published_at),
+    updated: isoOrUndefined(tagline.updated_at),
+  };
+}
+
 export function registerSiteRoutes(app: FastifyInstance, api: ApiContext): void {
   const { db } = api.runtime.database;
   const origin = api.runtime.config.origin;
 
   async function myUser(account: LocalAccount) {
-    const [follows, moderates] = await Promise.all([
+    const [follows, moderates, blockedPersons, blockedCommunities] = await Promise.all([
       db
         .selectFrom("community_follows as f")
         .innerJoin("communities as c", "c.id", "f.community_id")
@@ -123,6 +146,8 @@ export function registerSiteRoutes(app: FastifyInstance, api: ApiContext): void 
         .selectAll("c")
         .orderBy("c.name")
         .execute(),
+      listBlockedPersons(db, account.person.id),
+      listBlockedCommunities(db, account.person.id),
     ]);
     const person = toApiPerson(account.person);
     return {
@@ -140,15 +165,20 @@ export function registerSiteRoutes(app: FastifyInstance, api: ApiContext): void 
       },
       follows: follows.map((c) => ({ community: toApiCommunity(c), follower: person })),
       moderates: moderates.map((c) => ({ community: toApiCommunity(c), moderator: person })),
-      community_blocks: [],
+      community_blocks: blockedCommunities.map((c) => ({ person, community: toApiCommunity(c) })),
       instance_blocks: [],
-      person_blocks: [],
+      person_blocks: blockedPersons.map((target) => ({ person, target: toApiPerson(target) })),
       discussion_languages: [],
     };
   }
 
   async function siteResponse(viewer: LocalAccount | null) {
-    const [site, counts, admins] = await Promise.all([getSite(db), getSiteCounts(db), listAdmins(db)]);
+    const [site, counts, admins, taglines] = await Promise.all([
+      getSite(db),
+      getSiteCounts(db),
+      listAdmins(db),
+      listTaglines(db),
+    ]);
     const limits = api.runtime.config.rateLimits;
     return {
       site_view: {
@@ -193,7 +223,7 @@ export function registerSiteRoutes(app: FastifyInstance, api: ApiContext): void 
       my_user: viewer ? await myUser(viewer) : undefined,
       all_languages: LANGUAGES,
       discussion_languages: [],
-      taglines: [],
+      taglines: taglines.map(toApiTagline),
       custom_emojis: [],
       blocked_urls: [],
       // Plenum: the pronoun values members may pick (up to two each).
@@ -217,6 +247,7 @@ export function registerSiteRoutes(app: FastifyInstance, api: ApiContext): void 
     if ((e.registration_mode ?? current.registration_mode) === "RequireApplication" && !applicationQuestion) {
       return fail(reply, "application_question_required");
     }
+    if (!(await saveFederationLists(api, reply, e))) return reply;
     await updateSite(db, {
       name: e.name,
       sidebar: blankToNull(e.sidebar),
@@ -235,7 +266,8 @@ export function registerSiteRoutes(app: FastifyInstance, api: ApiContext): void 
       // Members who chose a value that is no longer listed keep it until they change it.
       pronouns: e.pronouns ? [...new Set(e.pronouns)] : undefined,
     });
+    if (e.taglines) await replaceTaglines(db, e.taglines);
     const response = await siteResponse(viewer);
-    return { site_view: response.site_view, taglines: [] };
+    return { site_view: response.site_view, taglines: response.taglines };
   });
 }
