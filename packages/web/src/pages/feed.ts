@@ -77,7 +77,7 @@ ${community.sidebar || community.description ? html`<div class="body">${trusted(
 <section class="card moderators">
 <h2>Moderators</h2>
 <ul>${page.moderators.map((m) => html`<li><a href="${m.local ? `/u/${m.name}` : m.apId}">${m.displayName ?? m.name}</a></li>`)}</ul>
-${page.canModerate && community.local ? html`<p><a href="${base}/edit">Edit community</a></p>` : null}
+<p><a href="${base}/megathreads">Megathreads and spaces to hang out</a> · <a href="${base}/modlog">Modlog</a>${page.canModerate && community.local ? html` · <a href="${base}/edit">Edit community</a>` : null}</p>
 </section>`;
   const followLabel =
     subscribed === "Subscribed"
