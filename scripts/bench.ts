@@ -30,7 +30,15 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureSite, migrateToLatest, openDatabase, refreshCommunityActivity, refreshRanks } from "@plenum/core";
+import {
+  ensureSite,
+  migrateToLatest,
+  openDatabase,
+  postListQuery,
+  refreshCommunityActivity,
+  refreshRanks,
+  type SortType,
+} from "@plenum/core";
 import autocannon from "autocannon";
 import { sql } from "kysely";
 import pg from "pg";
@@ -571,6 +579,40 @@ async function deepPagePath(origin: string, query: string, pages: number): Promi
   return `/api/v3/post/list?${query}&page_cursor=${cursor}`;
 }
 
+/**
+ * The database's share of a front page: PostgreSQL's own planning and execution time for the
+ * page's query (EXPLAIN ANALYZE, median of 21 runs), from a cursor or from the top.
+ */
+async function databaseTime(url: string, sort: SortType, cursor: string | undefined) {
+  const handle = await openDatabase({ kind: "postgres", url, poolSize: 1 });
+  try {
+    const built = postListQuery(handle.db, {
+      viewer: null,
+      listingType: "All",
+      sort,
+      showNsfw: false,
+      limit: PAGE_LIMIT,
+      cursor,
+    });
+    if (!built.ok) throw new Error(built.error.reason);
+    const compiled = built.value.query.compile();
+    const planning: number[] = [];
+    const execution: number[] = [];
+    for (let run = 0; run < 21; run++) {
+      const result = await handle.db.executeQuery<{
+        "QUERY PLAN": [{ "Planning Time": number; "Execution Time": number }];
+      }>({ ...compiled, sql: `explain (analyze, format json) ${compiled.sql}` });
+      const plan = result.rows[0]?.["QUERY PLAN"][0];
+      planning.push(plan?.["Planning Time"] ?? 0);
+      execution.push(plan?.["Execution Time"] ?? 0);
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    return { planning: median(planning), execution: median(execution) };
+  } finally {
+    await handle.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report.
 
@@ -592,7 +634,7 @@ function report(
   seeded: Seeded,
   results: Measured[],
   info: ReturnType<typeof machine>,
-  options: { duration: number; connections: number; loadBefore: number; loadAfter: number },
+  options: { duration: number; connections: number; loadBefore: number; loadAfter: number; dbTimes: string[] },
 ): string {
   const byName = new Map(results.map((r) => [r.name, r]));
   const ratio = (a: string, b: string, key: "p50" | "p99") => {
@@ -620,6 +662,8 @@ function report(
     "",
     `Load: autocannon, ${options.connections} connections, ${options.duration} s per scenario after a ${WARMUP_SECONDS} s warm-up; ` +
       "statements per request from pg_stat_statements; bytes of one response body.",
+    "",
+    `Database time per front page (PostgreSQL's planning + execution, EXPLAIN ANALYZE, median of 21, no load): ${options.dbTimes.join("; ")}.`,
     "",
     "| scenario | p50 ms | p99 ms | req/s | statements/request | response bytes | errors |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -727,6 +771,16 @@ async function main(): Promise<void> {
         path: `/api/v3/comment/list?post_id=${seeded.smallThreadPostId}&max_depth=8&sort=Hot&type_=All&limit=${THREAD_LIMIT}`,
       },
     ];
+    const cursorOf = (path: string) => new URLSearchParams(path.split("?")[1]).get("page_cursor") ?? undefined;
+    const dbTimes: string[] = [];
+    for (const scenario of scenarios.filter((s) => s.name.startsWith("front page"))) {
+      const sort: SortType = scenario.name.includes("Active") ? "Active" : "Hot";
+      const time = await databaseTime(url, sort, cursorOf(scenario.path));
+      dbTimes.push(
+        `${scenario.name}: planning ${time.planning.toFixed(2)} ms + execution ${time.execution.toFixed(2)} ms`,
+      );
+    }
+    console.log(`  database time per page (EXPLAIN ANALYZE, median of 21): ${dbTimes.join("; ")}`);
     const results: Measured[] = [];
     const loadBefore = loadavg()[0] ?? 0;
     for (const scenario of scenarios) {
@@ -751,7 +805,7 @@ async function main(): Promise<void> {
       seeded,
       results,
       machine(version.split(" on ")[0] ?? version),
-      { ...args, loadBefore, loadAfter: loadavg()[0] ?? 0 },
+      { ...args, loadBefore, loadAfter: loadavg()[0] ?? 0, dbTimes },
     );
     console.log(`\n${text}\n`);
     if (args.write) {

@@ -1,7 +1,7 @@
 // Search (GET /api/v3/search): posts by the words of their title and body (English stemming),
 // comments, communities by name, title or description, persons by the beginning of their name,
 // posts by exact link; narrowed by type, community and creator; hiding what listings hide. The
-// same full-text conditions on embedded PGlite.
+// same full-text conditions (and the rank trigger) on embedded PGlite.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { type Db, ensureInstance, search } from "@plenum/core";
 import { sql } from "kysely";
@@ -178,5 +178,8 @@ describe("search on embedded PGlite", () => {
     expect(persons.persons.map((view) => view.person.name)).toEqual(["zoe_writer"]);
     const stored = await sql<{ v: string }>`select search_vector::text as v from posts`.execute(db);
     expect(stored.rows[0]?.v).toContain("'sonnet'");
+    // The insert trigger ranks rows on PGlite too: a brand-new post with score 0 ranks 0.0865.
+    const ranked = await db.selectFrom("posts").select("hot_rank").executeTakeFirstOrThrow();
+    expect(ranked.hot_rank).toBeCloseTo(0.0865, 3);
   });
 });
