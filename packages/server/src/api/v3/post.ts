@@ -88,6 +88,19 @@ const LockPost = z.object({ post_id: id, locked: z.boolean() });
 
 const GetSiteMetadata = z.object({ url: z.string().max(10_000) });
 
+/** The post fields createPost and editPost share, from the API's names to the service's. */
+function contentOf(v: Partial<z.infer<typeof PostContent>>) {
+  return {
+    title: v.name,
+    url: v.url,
+    body: v.body,
+    altText: v.alt_text,
+    customThumbnail: v.custom_thumbnail,
+    nsfw: v.nsfw,
+    languageId: v.language_id,
+  };
+}
+
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
   return allowed.find((candidate) => candidate === value);
 }
@@ -118,14 +131,9 @@ export function registerPostRoutes(app: FastifyInstance, api: ApiContext): void 
     // A filled honeypot field means a bot filled in every field it saw (Lemmy's check).
     if (v.honeypot) return fail(reply, "honeypot_failed");
     const result = await createPost(db, urls, me, {
+      ...contentOf(v),
       communityId: String(v.community_id),
       title: v.name,
-      url: v.url,
-      body: v.body,
-      altText: v.alt_text,
-      customThumbnail: v.custom_thumbnail,
-      nsfw: v.nsfw,
-      languageId: v.language_id,
     });
     if (!result.ok) return failWithField(reply, result.error);
     return postResponse(reply, result.value.id, me);
@@ -137,15 +145,7 @@ export function registerPostRoutes(app: FastifyInstance, api: ApiContext): void 
     const input = parseInput(EditPost, request.body);
     if (!input.ok) return fail(reply, "invalid_request", input.message);
     const v = input.value;
-    const result = await editPost(db, me, String(v.post_id), {
-      title: v.name,
-      url: v.url,
-      body: v.body,
-      altText: v.alt_text,
-      customThumbnail: v.custom_thumbnail,
-      nsfw: v.nsfw,
-      languageId: v.language_id,
-    });
+    const result = await editPost(db, me, String(v.post_id), contentOf(v));
     if (!result.ok) return failWithField(reply, result.error);
     return postResponse(reply, result.value.id, me);
   });
