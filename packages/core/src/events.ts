@@ -43,7 +43,34 @@ export type DomainEvent =
    * A local community accepted an activity from another server (a remote person's post, comment,
    * vote or deletion): announce it, verbatim, to the community's followers (FEP-1b12).
    */
-  | { type: "community_activity_received"; communityId: string; activity: Record<string, unknown> };
+  | { type: "community_activity_received"; communityId: string; activity: Record<string, unknown> }
+  /**
+   * A local person moderated in a community (or reported something in a remote one): sent in
+   * Lemmy's shape, announced by a local community or to a remote community's inbox.
+   */
+  | { type: "moderation_action"; communityId: string; actorId: string; action: ModerationAction };
+
+/** What a moderation_action event did; `reason` is the moderator's, blank ones as null. */
+export type ModerationAction =
+  /** Removal by a moderator (not the author's deletion), or its reversal: Delete with summary, Undo(Delete). */
+  | { kind: "remove"; target: "post" | "comment"; itemId: string; removed: boolean; reason: string | null }
+  /** Lock, or Undo(Lock), of a post. */
+  | { kind: "lock"; postId: string; locked: boolean; reason: string | null }
+  /** Pin in the community, or unpin: Add/Remove with the featured collection as target. */
+  | { kind: "feature"; postId: string; featured: boolean }
+  /** Appointment or dismissal of a moderator: Add/Remove with the moderators collection as target. */
+  | { kind: "moderator"; personId: string; added: boolean }
+  /** Community ban or its lifting: Block, Undo(Block); expiresAt as ISO 8601. */
+  | {
+      kind: "ban";
+      personId: string;
+      banned: boolean;
+      reason: string | null;
+      expiresAt: string | null;
+      removeData: boolean;
+    }
+  /** A report about a post or comment of a remote community: Flag, to the community. */
+  | { kind: "report"; target: "post" | "comment"; itemId: string; reason: string };
 
 export async function recordEvent(db: DbLike, event: DomainEvent): Promise<void> {
   // Events about one community stay in order (a Follow is never overtaken by its Undo).

@@ -35,6 +35,7 @@ export * from "./megathreads/megathread.service.ts";
 export * from "./megathreads/megathread.view.ts";
 export * from "./moderation/admin.service.ts";
 export * from "./moderation/bans.ts";
+export * from "./moderation/federated.ts";
 export * from "./moderation/moderation.service.ts";
 export * from "./moderation/modlog.ts";
 export * from "./moderation/recount.ts";

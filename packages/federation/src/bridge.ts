@@ -37,6 +37,7 @@ import {
 import type { PlenumContext } from "./context.ts";
 import { type Delivery, deliveriesFor, deliverJson } from "./deliver.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { moderationActivity } from "./moderation-out.ts";
 import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
 
 const logger = getLogger(["plenum", "federation", "bridge"]);
@@ -272,6 +273,11 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
         return;
       }
       await publish(ctx, found.person, found.community, found.activity);
+      return;
+    }
+    case "moderation_action": {
+      const found = await moderationActivity(ctx, event);
+      if (found) await publish(ctx, found.person, found.community, found.activity);
       return;
     }
     case "community_activity_received": {

@@ -5,15 +5,19 @@ import { type Context, createFederation, getUserAgent, type KvStore, type Messag
 import {
   Accept,
   Activity,
+  Add,
   Announce,
+  Block,
   Create,
   Delete,
   Dislike,
+  Flag,
   Follow,
   Like,
   Note,
   Page,
   Person,
+  Remove,
   Undo,
   Update,
 } from "@fedify/vocab";
@@ -192,6 +196,13 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     .on(Like, onContentActivity)
     .on(Dislike, onContentActivity)
     .on(Announce, onContentActivity)
+    // Moderation (inbox/moderation.ts). Lemmy's Lock is no ActivityStreams type: Fedify reads it
+    // as a plain Activity, which this last listener catches (with any other unmodelled type).
+    .on(Add, onContentActivity)
+    .on(Remove, onContentActivity)
+    .on(Block, onContentActivity)
+    .on(Flag, onContentActivity)
+    .on(Activity, onContentActivity)
     .onError((_ctx, error) => {
       logger.error("Inbox listener failed: {error}", { error });
     });

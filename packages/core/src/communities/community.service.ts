@@ -363,9 +363,16 @@ export async function setCommunityModerator(
   // Logged in the modlog when something changes (ModAddCommunity).
   if ((await isModerator(db, community.id, person.id)) === input.added) return ok(undefined);
   const entry = { action: "ModAddCommunity" as const, modPersonId: actor.person.id, otherPersonId: person.id };
-  await withModAction(db, { ...entry, communityId: community.id, state: input.added }, (trx) =>
-    input.added ? addModerator(trx, community.id, person.id) : removeModerator(trx, community.id, person.id),
-  );
+  await withModAction(db, { ...entry, communityId: community.id, state: input.added }, async (trx) => {
+    await (input.added ? addModerator(trx, community.id, person.id) : removeModerator(trx, community.id, person.id));
+    await recordEvent(trx, {
+      type: "moderation_action",
+      communityId: community.id,
+      actorId: actor.person.id,
+      action: { kind: "moderator", personId: person.id, added: input.added },
+    });
+  });
+  eventsCommitted();
   return ok(undefined);
 }
 

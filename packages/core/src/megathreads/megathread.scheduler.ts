@@ -8,7 +8,7 @@
 //         claim the oldest due slot        SELECT … FOR UPDATE OF slot SKIP LOCKED
 //         lock its series row              posts of one series happen one at a time
 //         post the thread as its author    insertLocalPost (the ordinary post path)
-//         pin it, unpin/lock the previous
+//         pin it, unpin/lock the previous      with their moderation events (federated)
 //         slot.status = posted, post_id    same transaction: the claim and the post commit together
 //
 // Exactly once: a slot is posted only in the transaction that holds its row lock and moves its
@@ -18,7 +18,7 @@
 // between ticks, so restarts neither skip nor repeat a thread.
 import type { Db, DbLike } from "../db/connect.ts";
 import type { CommunityRow, MegathreadSeriesRow, MegathreadSlotRow, PersonRow, PostRow } from "../db/schema.ts";
-import { eventsCommitted } from "../events.ts";
+import { eventsCommitted, type ModerationAction, recordEvent } from "../events.ts";
 import { updatePost } from "../posts/post.repository.ts";
 import { insertLocalPost, MAX_POST_BODY_LENGTH, MAX_POST_TITLE_LENGTH } from "../posts/post.service.ts";
 import type { LocalUrls } from "../urls.ts";
@@ -142,6 +142,17 @@ async function postNextDueSlot(trx: DbLike, urls: LocalUrls, now: Date): Promise
       ...(series.pin_local ? { featured_local: false } : {}),
       ...(series.lock_previous ? { locked: true } : {}),
     });
+  }
+  // Other servers see the community's pins and locks as they see a moderator's (Add/Remove with
+  // the featured collection, Lock); the thread's author, on the community's instance, acts.
+  const moderation = (action: ModerationAction) =>
+    recordEvent(trx, { type: "moderation_action", communityId: community.id, actorId: author.id, action });
+  if (series.pin_community) await moderation({ kind: "feature", postId: post.id, featured: true });
+  if (previous?.post_id && series.pin_community) {
+    await moderation({ kind: "feature", postId: previous.post_id, featured: false });
+  }
+  if (previous?.post_id && series.lock_previous) {
+    await moderation({ kind: "lock", postId: previous.post_id, locked: true, reason: null });
   }
   const done = await trx
     .updateTable("megathread_slots")

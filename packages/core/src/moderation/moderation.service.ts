@@ -21,11 +21,12 @@ import { canModerate } from "../communities/community.service.ts";
 import { listModeratorPersons } from "../communities/community.view.ts";
 import type { Db, DbLike } from "../db/connect.ts";
 import type { CommentRow, CommunityRow, PersonRow, PostRow } from "../db/schema.ts";
+import { eventsCommitted, recordEvent } from "../events.ts";
 import { findPersonById } from "../persons/person.repository.ts";
 import { addToPostCounters, findPostById } from "../posts/post.repository.ts";
 import { err, ok, type Result } from "../result.ts";
 import { writeCommunityBan, writeSiteBan } from "./bans.ts";
-import { recordModAction } from "./modlog.ts";
+import { cleanReason, recordModAction } from "./modlog.ts";
 import { recountCommunities, recountPersons, recountPosts } from "./recount.ts";
 
 type NotAllowed = { type: "not_a_mod_or_admin" };
@@ -37,8 +38,8 @@ export interface RemovalInput {
 
 /**
  * A moderator of the post's community or an admin removes a post or restores it. Asking for the
- * state the post is already in changes nothing and logs nothing. Removal works in remote
- * communities too, on this instance only (sending it is the federation issue's).
+ * state the post is already in changes nothing and logs nothing. In a remote community the
+ * removal is sent to the community, whose moderators' list decides whether it holds there.
  */
 export async function removePost(
   db: Db,
@@ -49,29 +50,52 @@ export async function removePost(
   if (!post) return err({ type: "couldnt_find_post" });
   if (!(await canModerate(db, actor, post.community_id))) return err({ type: "not_a_mod_or_admin" });
   const updated = await db.transaction().execute(async (trx) => {
-    // The condition on the old state makes a concurrent repeat a no-op, so counters move once.
-    const changed = await trx
-      .updateTable("posts")
-      .set({ removed: input.removed })
-      .where("id", "=", post.id)
-      .where("removed", "=", !input.removed)
-      .returningAll()
-      .executeTakeFirst();
-    if (!changed) return post;
-    if (!changed.deleted) await addToPostCounters(trx, changed, input.removed ? -1 : 1);
-    await recordModAction(trx, {
-      action: "ModRemovePost",
-      modPersonId: actor.person.id,
-      otherPersonId: post.creator_id,
-      communityId: post.community_id,
-      postId: post.id,
-      reason: input.reason,
-      state: input.removed,
-    });
-    if (input.removed) await resolveReportsAbout(trx, { postId: post.id }, actor.person.id);
-    return changed;
+    const changed = await writePostRemoval(trx, post, { ...input, moderatorId: actor.person.id });
+    if (changed) {
+      await recordEvent(trx, {
+        type: "moderation_action",
+        communityId: post.community_id,
+        actorId: actor.person.id,
+        action: { kind: "remove", target: "post", itemId: post.id, removed: input.removed, reason: cleanReason(input.reason) },
+      });
+    }
+    return changed ?? post;
   });
+  eventsCommitted();
   return ok(updated);
+}
+
+/**
+ * Removes or restores a post with its counters and modlog entry, inside the caller's transaction;
+ * answers the changed row, or null when it already was in that state. Shared by local moderators
+ * and by removals received from other servers (federated.ts).
+ */
+export async function writePostRemoval(
+  trx: DbLike,
+  post: PostRow,
+  input: RemovalInput & { moderatorId: string },
+): Promise<PostRow | null> {
+  // The condition on the old state makes a concurrent repeat a no-op, so counters move once.
+  const changed = await trx
+    .updateTable("posts")
+    .set({ removed: input.removed })
+    .where("id", "=", post.id)
+    .where("removed", "=", !input.removed)
+    .returningAll()
+    .executeTakeFirst();
+  if (!changed) return null;
+  if (!changed.deleted) await addToPostCounters(trx, changed, input.removed ? -1 : 1);
+  await recordModAction(trx, {
+    action: "ModRemovePost",
+    modPersonId: input.moderatorId,
+    otherPersonId: post.creator_id,
+    communityId: post.community_id,
+    postId: post.id,
+    reason: input.reason,
+    state: input.removed,
+  });
+  if (input.removed) await resolveReportsAbout(trx, { postId: post.id }, input.moderatorId);
+  return changed;
 }
 
 /**
@@ -88,28 +112,57 @@ export async function removeComment(
   const post = await findPostById(db, found.post_id);
   if (!post) return err({ type: "couldnt_find_comment" });
   if (!(await canModerate(db, actor, post.community_id))) return err({ type: "not_a_mod_or_admin" });
-  return db.transaction().execute(async (trx): Promise<Result<CommentRow, { type: "couldnt_find_comment" }>> => {
-    // The lock order of every comment write: the post first, then the comment.
-    const locked = await lockPostForComment(trx, found.post_id);
-    const comment = await findCommentForUpdate(trx, input.commentId);
-    if (!locked || !comment) return err({ type: "couldnt_find_comment" });
-    if (comment.removed === input.removed) return ok(comment);
-    const updated = await updateComment(trx, comment.id, { removed: input.removed });
-    const delta = Number(!updated.deleted && !updated.removed) - Number(!comment.deleted && !comment.removed);
-    await adjustCommentCounters(trx, { post: locked, creatorId: comment.creator_id, delta });
-    await recordModAction(trx, {
-      action: "ModRemoveComment",
-      modPersonId: actor.person.id,
-      otherPersonId: comment.creator_id,
-      communityId: locked.community_id,
-      postId: locked.id,
-      commentId: comment.id,
-      reason: input.reason,
-      state: input.removed,
-    });
-    if (input.removed) await resolveReportsAbout(trx, { commentId: comment.id }, actor.person.id);
-    return ok(updated);
+  const result = await db.transaction().execute(async (trx) => {
+    const written = await writeCommentRemoval(trx, found, { ...input, moderatorId: actor.person.id });
+    if (written?.changed) {
+      await recordEvent(trx, {
+        type: "moderation_action",
+        communityId: post.community_id,
+        actorId: actor.person.id,
+        action: {
+          kind: "remove",
+          target: "comment",
+          itemId: found.id,
+          removed: input.removed,
+          reason: cleanReason(input.reason),
+        },
+      });
+    }
+    return written;
   });
+  eventsCommitted();
+  return result ? ok(result.comment) : err({ type: "couldnt_find_comment" });
+}
+
+/**
+ * Removes or restores a comment with its counters and modlog entry, inside the caller's
+ * transaction: the comment as it is now and whether it changed, or null if it is gone.
+ */
+export async function writeCommentRemoval(
+  trx: DbLike,
+  found: CommentRow,
+  input: RemovalInput & { moderatorId: string },
+): Promise<{ comment: CommentRow; changed: boolean } | null> {
+  // The lock order of every comment write: the post first, then the comment.
+  const locked = await lockPostForComment(trx, found.post_id);
+  const comment = await findCommentForUpdate(trx, found.id);
+  if (!locked || !comment) return null;
+  if (comment.removed === input.removed) return { comment, changed: false };
+  const updated = await updateComment(trx, comment.id, { removed: input.removed });
+  const delta = Number(!updated.deleted && !updated.removed) - Number(!comment.deleted && !comment.removed);
+  await adjustCommentCounters(trx, { post: locked, creatorId: comment.creator_id, delta });
+  await recordModAction(trx, {
+    action: "ModRemoveComment",
+    modPersonId: input.moderatorId,
+    otherPersonId: comment.creator_id,
+    communityId: locked.community_id,
+    postId: locked.id,
+    commentId: comment.id,
+    reason: input.reason,
+    state: input.removed,
+  });
+  if (input.removed) await resolveReportsAbout(trx, { commentId: comment.id }, input.moderatorId);
+  return { comment: updated, changed: true };
 }
 
 /**
@@ -218,7 +271,21 @@ export async function banFromCommunity(
     if (input.removeData) {
       await setContentRemovedByCreator(trx, { creatorId: person.id, communityId: community.id, removed: input.ban });
     }
+    await recordEvent(trx, {
+      type: "moderation_action",
+      communityId: community.id,
+      actorId: actor.person.id,
+      action: {
+        kind: "ban",
+        personId: person.id,
+        banned: input.ban,
+        reason: cleanReason(input.reason),
+        expiresAt: expiresAt?.toISOString() ?? null,
+        removeData: input.removeData ?? false,
+      },
+    });
   });
+  eventsCommitted();
   return ok({ person, banned: input.ban });
 }
 

@@ -5,6 +5,7 @@
 import { type ExpressionBuilder, sql } from "kysely";
 import type { LocalAccount } from "../accounts/account.service.ts";
 import { findCommentById } from "../comments/comment.repository.ts";
+import { findCommunityById } from "../communities/community.repository.ts";
 import { canModerate } from "../communities/community.service.ts";
 import {
   COMMENT_COLUMNS,
@@ -25,6 +26,7 @@ import type {
   PostReportRow,
   PostRow,
 } from "../db/schema.ts";
+import { eventsCommitted, recordEvent } from "../events.ts";
 import { findPostById } from "../posts/post.repository.ts";
 import { err, ok, type Result } from "../result.ts";
 import { type BanError, checkBan } from "./bans.ts";
@@ -34,7 +36,7 @@ export const MAX_REPORT_REASON_LENGTH = 1000;
 
 export type ReportReasonError = { type: "report_reason_required" } | { type: "report_too_long" };
 
-function checkReason(reason: string): ReportReasonError | null {
+export function checkReason(reason: string): ReportReasonError | null {
   const trimmed = reason.trim();
   if (trimmed === "") return { type: "report_reason_required" };
   if ([...trimmed].length > MAX_REPORT_REASON_LENGTH) return { type: "report_too_long" };
@@ -56,15 +58,37 @@ export async function createPostReport(
   if (!post) return err({ type: "couldnt_find_post" });
   const ban = await checkBan(db, actor.person.id, { communityId: post.community_id });
   if (ban) return err(ban);
+  const report = await db.transaction().execute(async (trx) => {
+    const written = await writePostReport(trx, { reporterId: actor.person.id, post, reason: input.reason });
+    await recordReportEvent(trx, post.community_id, actor.person.id, {
+      target: "post",
+      itemId: post.id,
+      reason: written.reason,
+    });
+    return written;
+  });
+  eventsCommitted();
+  return ok(report);
+}
+
+/**
+ * Files (or reopens) a person's report about a post with a copy of what it said; for local
+ * members and for reports received from other servers (Flag).
+ */
+export async function writePostReport(
+  db: DbLike,
+  input: { reporterId: string; post: PostRow; reason: string },
+): Promise<PostReportRow> {
+  const { post } = input;
   const snapshot = {
     original_post_name: post.title,
     original_post_url: post.url,
     original_post_body: post.body,
     reason: input.reason.trim(),
   };
-  const report = await db
+  return db
     .insertInto("post_reports")
-    .values({ creator_id: actor.person.id, post_id: post.id, ...snapshot })
+    .values({ creator_id: input.reporterId, post_id: post.id, ...snapshot })
     .onConflict((oc) =>
       oc
         .columns(["post_id", "creator_id"])
@@ -72,7 +96,24 @@ export async function createPostReport(
     )
     .returningAll()
     .executeTakeFirstOrThrow();
-  return ok(report);
+}
+
+/** A report about something in a remote community goes to that community (Flag); reports in
+ *  local communities stay here. */
+async function recordReportEvent(
+  db: DbLike,
+  communityId: string,
+  reporterId: string,
+  report: { target: "post" | "comment"; itemId: string; reason: string },
+): Promise<void> {
+  const community = await findCommunityById(db, communityId);
+  if (!community || community.local) return;
+  await recordEvent(db, {
+    type: "moderation_action",
+    communityId,
+    actorId: reporterId,
+    action: { kind: "report", ...report },
+  });
 }
 
 /** A member reports a comment; as createPostReport. */
@@ -87,10 +128,30 @@ export async function createCommentReport(
   if (!comment) return err({ type: "couldnt_find_comment" });
   const ban = await checkBan(db, actor.person.id, { postId: comment.post_id });
   if (ban) return err(ban);
-  const snapshot = { original_comment_text: comment.body, reason: input.reason.trim() };
-  const report = await db
+  const post = await findPostById(db, comment.post_id);
+  if (!post) return err({ type: "couldnt_find_comment" });
+  const report = await db.transaction().execute(async (trx) => {
+    const written = await writeCommentReport(trx, { reporterId: actor.person.id, comment, reason: input.reason });
+    await recordReportEvent(trx, post.community_id, actor.person.id, {
+      target: "comment",
+      itemId: comment.id,
+      reason: written.reason,
+    });
+    return written;
+  });
+  eventsCommitted();
+  return ok(report);
+}
+
+/** As writePostReport, for a comment. */
+export async function writeCommentReport(
+  db: DbLike,
+  input: { reporterId: string; comment: CommentRow; reason: string },
+): Promise<CommentReportRow> {
+  const snapshot = { original_comment_text: input.comment.body, reason: input.reason.trim() };
+  return db
     .insertInto("comment_reports")
-    .values({ creator_id: actor.person.id, comment_id: comment.id, ...snapshot })
+    .values({ creator_id: input.reporterId, comment_id: input.comment.id, ...snapshot })
     .onConflict((oc) =>
       oc
         .columns(["comment_id", "creator_id"])
@@ -98,7 +159,6 @@ export async function createCommentReport(
     )
     .returningAll()
     .executeTakeFirstOrThrow();
-  return ok(report);
 }
 
 type NotAllowed = { type: "not_a_mod_or_admin" };

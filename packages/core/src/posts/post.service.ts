@@ -10,7 +10,7 @@ import { eventsCommitted, recordEvent } from "../events.ts";
 import { jobsCommitted, recordJob } from "../jobs/jobs.ts";
 import { parseHttpUrl } from "../links/http-url.ts";
 import { type BanError, checkBan } from "../moderation/bans.ts";
-import { withModAction } from "../moderation/modlog.ts";
+import { cleanReason, withModAction } from "../moderation/modlog.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { LocalUrls } from "../urls.ts";
 import { setSaved } from "../votes/save.service.ts";
@@ -338,27 +338,46 @@ export async function featurePost(
     return ok(await withModAction(db, entry, (trx) => updatePost(trx, post.id, { featured_local: input.featured })));
   }
   const community = await findCommunityById(db, post.community_id);
-  // A remote community's featured list is the remote instance's to change.
-  if (!community?.local) return err({ type: "object_not_local" });
+  if (!community) return err({ type: "couldnt_find_post" });
+  // In a remote community the pin is sent to it; its own moderators' list decides there.
   if (!(await canModerate(db, actor, post.community_id))) return err({ type: "not_a_mod_or_admin" });
   const entry = { ...featureLogEntry(actor, post, input.featured), featuredCommunity: true };
-  return ok(await withModAction(db, entry, (trx) => updatePost(trx, post.id, { featured_community: input.featured })));
+  const updated = await withModAction(db, entry, async (trx) => {
+    await recordEvent(trx, {
+      type: "moderation_action",
+      communityId: post.community_id,
+      actorId: actor.person.id,
+      action: { kind: "feature", postId: post.id, featured: input.featured },
+    });
+    return updatePost(trx, post.id, { featured_community: input.featured });
+  });
+  eventsCommitted();
+  return ok(updated);
 }
 
-/** Locks a post against new comments, or unlocks it (moderators and admins of a local community). */
+/** Locks a post against new comments, or unlocks it (moderators and admins of its community). */
 export async function lockPost(
   db: Db,
   actor: LocalAccount,
   postId: string,
   locked: boolean,
+  reason: string | null = null,
 ): Promise<Result<PostRow, ModeratePostError>> {
   const post = await findPostById(db, postId);
   if (!post) return err({ type: "couldnt_find_post" });
-  const community = await findCommunityById(db, post.community_id);
-  if (!community?.local) return err({ type: "object_not_local" });
   if (!(await canModerate(db, actor, post.community_id))) return err({ type: "not_a_mod_or_admin" });
-  const entry = { ...featureLogEntry(actor, post, locked), action: "ModLockPost" as const };
-  return ok(await withModAction(db, entry, (trx) => updatePost(trx, post.id, { locked })));
+  const entry = { ...featureLogEntry(actor, post, locked), action: "ModLockPost" as const, reason };
+  const updated = await withModAction(db, entry, async (trx) => {
+    await recordEvent(trx, {
+      type: "moderation_action",
+      communityId: post.community_id,
+      actorId: actor.person.id,
+      action: { kind: "lock", postId: post.id, locked, reason: cleanReason(reason) },
+    });
+    return updatePost(trx, post.id, { locked });
+  });
+  eventsCommitted();
+  return ok(updated);
 }
 
 /** The modlog entry of a pin or lock (moderation/modlog.ts). */

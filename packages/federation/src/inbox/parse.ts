@@ -72,7 +72,25 @@ export type ParsedActivity =
   | (ActivityBase & { type: "Like" | "Dislike"; object: string })
   | (ActivityBase & { type: "Undo"; object: ParsedActivity | string })
   | (ActivityBase & { type: "Announce"; object: ParsedActivity | ParsedPost | string })
-  | (ActivityBase & { type: "Follow"; object: string });
+  | (ActivityBase & { type: "Follow"; object: string })
+  | ModerationActivity;
+
+/** Moderation (federation-wire-formats.md §2.7); Delete with a summary is a removal too. */
+export type ModerationActivity =
+  /** Pin or moderator change: target is a featured or moderators collection. */
+  | (ActivityBase & { type: "Add" | "Remove"; object: string; target: string })
+  | (ActivityBase & { type: "Lock"; object: string; summary: string | null })
+  /** A ban from the community (or site) named by target. */
+  | (ActivityBase & {
+      type: "Block";
+      object: string;
+      target: string;
+      summary: string | null;
+      expires: Date | null;
+      removeData: boolean;
+    })
+  /** A report: Lemmy's reason is summary, Mastodon's content; Mastodon lists several objects. */
+  | (ActivityBase & { type: "Flag"; object: string; to: string[]; summary: string | null });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -241,7 +259,21 @@ export function parseObject(value: unknown): ParseResult<ParsedObject> {
   });
 }
 
-const ACTIVITY_TYPES = new Set(["Create", "Update", "Delete", "Like", "Dislike", "Undo", "Announce", "Follow"]);
+const ACTIVITY_TYPES = new Set([
+  "Create",
+  "Update",
+  "Delete",
+  "Like",
+  "Dislike",
+  "Undo",
+  "Announce",
+  "Follow",
+  "Add",
+  "Remove",
+  "Lock",
+  "Block",
+  "Flag",
+]);
 
 /** How deep activities may nest (Announce(Undo(Like)) is 3). */
 const MAX_NESTING = 3;
@@ -279,6 +311,30 @@ export function parseActivity(value: unknown, depth = 0): ParseResult<ParsedActi
     case "Follow": {
       const object = idOf(value.object);
       return object ? ok({ ...base, type, object }) : fail("follow_without_object");
+    }
+    case "Add":
+    case "Remove": {
+      const object = idOf(value.object);
+      const target = idOf(value.target);
+      if (!object || !target) return fail("collection_change_without_object_or_target");
+      return ok({ ...base, type, object, target });
+    }
+    case "Lock": {
+      const object = idOf(value.object);
+      return object ? ok({ ...base, type, object, summary: text(value.summary) }) : fail("lock_without_object");
+    }
+    case "Block": {
+      const object = idOf(value.object);
+      const target = idOf(value.target);
+      if (!object || !target) return fail("block_without_object_or_target");
+      const summary = text(value.summary);
+      const expires = date(value.expires) ?? date(value.endTime);
+      return ok({ ...base, type, object, target, summary, expires, removeData: value.removeData === true });
+    }
+    case "Flag": {
+      const object = idOf(many(value.object)[0]);
+      if (!object) return fail("flag_without_object");
+      return ok({ ...base, type, object, to: ids(value.to), summary: text(value.summary) ?? text(value.content) });
     }
     case "Undo":
     case "Announce": {

@@ -48,6 +48,7 @@ import {
   wasActivityReceived,
 } from "@plenum/core";
 import type { Json } from "../objects.ts";
+import { applyModeration, applyModerationUndo, applyRemoval } from "./moderation.ts";
 import {
   AS_PUBLIC_IRIS,
   type ParsedActivity,
@@ -84,18 +85,22 @@ export type Outcome =
   | { status: "rejected"; reason: string };
 
 type Applied = { status: "applied"; effect: string; community: CommunityRow | null };
-type Rejected = { status: "rejected"; reason: string };
-type Step = Applied | Rejected;
+export type Rejected = { status: "rejected"; reason: string };
+export type Step = Applied | Rejected;
 
-const rejected = (reason: string): Rejected => ({ status: "rejected", reason });
-const applied = (effect: string, community: CommunityRow | null): Applied => ({ status: "applied", effect, community });
+export const rejected = (reason: string): Rejected => ({ status: "rejected", reason });
+export const applied = (effect: string, community: CommunityRow | null): Applied => ({
+  status: "applied",
+  effect,
+  community,
+});
 
 /** Milliseconds one activity may spend fetching unknown ancestors of a reply (each fetch also
  *  has the loader's own 10 s limit): a hostile server cannot hold a worker for long. */
 export const FETCH_BUDGET_MS = 60_000;
 
 /** Per-activity state: the fetch deadline, and whether a local person asked for the object. */
-interface Run {
+export interface Run {
   env: ReceiveEnv;
   deadline: number;
   /**
@@ -105,7 +110,7 @@ interface Run {
   explicit: boolean;
 }
 
-const sameHost = (a: string, b: string) => hostOf(a) === hostOf(b);
+export const sameHost = (a: string, b: string) => hostOf(a) === hostOf(b);
 
 function isOwn(run: Run, url: string): boolean {
   return new URL(url).origin === new URL(run.env.origin).origin;
@@ -215,10 +220,16 @@ async function apply(run: Run, activity: ParsedActivity, announcer: CommunityRow
       return rejected("nested_announce");
     case "Follow":
       return rejected("follow_inside_announce");
+    case "Add":
+    case "Remove":
+    case "Lock":
+    case "Block":
+    case "Flag":
+      return applyModeration(run, activity, announcer);
   }
 }
 
-interface IngestContext {
+export interface IngestContext {
   /** The community that announced it, which must be its community. */
   announcer: CommunityRow | null;
   /** The activity's own `audience`, which must agree too. */
@@ -226,7 +237,7 @@ interface IngestContext {
 }
 
 /** A community we take content for: local, or remote and followed from here; not deleted. */
-async function checkCommunity(
+export async function checkCommunity(
   run: Run,
   community: CommunityRow,
   object: { audience: string | null },
@@ -316,7 +327,7 @@ async function ingestPost(run: Run, post: ParsedPost, context: IngestContext): P
   return applied(`post_${result.outcome}`, community);
 }
 
-type Target = { post: PostRow; comment: CommentRow | null };
+export type Target = { post: PostRow; comment: CommentRow | null };
 
 /**
  * The post or comment at a URL: ours or stored, else fetched and taken in (a reply's unknown
@@ -389,7 +400,7 @@ async function ingestComment(run: Run, comment: ParsedComment, context: IngestCo
 }
 
 /** The community of a post or comment target, checked against the announcer and audience. */
-async function communityOfTarget(
+export async function communityOfTarget(
   run: Run,
   target: Target,
   activity: { audience: string | null },
@@ -420,8 +431,8 @@ async function applyDelete(
   }
   const item = (post ?? comment) as PostRow | CommentRow;
   const creator = await findPersonById(db, item.creator_id);
-  // Removal by a moderator (a Delete with a summary, from someone else) is not supported yet.
-  if (creator?.ap_id !== activity.actor) return rejected("actor_is_not_author");
+  // Removal by a moderator: a Delete from someone else (Lemmy adds a summary, the reason).
+  if (creator?.ap_id !== activity.actor) return applyRemoval(run, activity, announcer, true);
   const owner = post ?? (comment ? await findPostById(db, comment.post_id) : undefined);
   if (!owner) return rejected("target_not_found");
   const community = await communityOfTarget(run, { post: owner, comment: comment ?? null }, activity, announcer);
@@ -509,7 +520,9 @@ async function applyUndo(
       const item = post ?? comment;
       if (!item) return rejected("undone_delete_unknown");
       const creator = await findPersonById(db, item.creator_id);
-      if (creator?.ap_id !== activity.actor) return rejected("actor_is_not_author");
+      if (creator?.ap_id !== activity.actor) {
+        return applyRemoval(run, { ...inner, audience: activity.audience ?? inner.audience }, announcer, false);
+      }
       const owner = post ?? (comment ? await findPostById(db, comment.post_id) : undefined);
       if (!owner) return rejected("target_not_found");
       const community = await communityOfTarget(run, { post: owner, comment: comment ?? null }, activity, announcer);
@@ -518,6 +531,9 @@ async function applyUndo(
       else if (comment) await setRemoteCommentDeleted(db, comment.id, false);
       return applied(post ? "post_restored" : "comment_restored", community);
     }
+    case "Lock":
+    case "Block":
+      return applyModerationUndo(run, { ...inner, audience: activity.audience ?? inner.audience }, announcer);
     default:
       return rejected(`unsupported_undo:${inner.type}`);
   }

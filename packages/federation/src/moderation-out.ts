@@ -1,0 +1,122 @@
+// The activities a local person's moderation sends, in Lemmy's shapes (federation-wire-formats.md
+// §2.7; Lemmy's crates/apub/activities: deletion/, community/{lock_page,collection_add,
+// collection_remove,report}.rs, block/block_user.rs). The bridge publishes them like content:
+// announced by a local community to its followers, or sent to a remote community's inbox, which
+// announces them (FEP-1b12).
+//
+//   removal / restore   Delete{object, summary: reason} / Undo(Delete)   (summary: a moderator's)
+//   lock / unlock       Lock{object: post, summary?} / Undo(Lock)
+//   pin / unpin         Add / Remove{object: post, target: community's featured collection}
+//   moderator +/−       Add / Remove{object: person, target: community's moderators collection}
+//   ban / unban         Block{object: person, target: community, summary, expires, removeData} / Undo(Block)
+//   report              Flag{to: [community], object, summary: reason}   (remote communities only)
+//
+// Undo carries a regenerated copy of the activity undone, as Lemmy does.
+import {
+  type CommunityRow,
+  type DomainEvent,
+  exhaustiveCheck,
+  findCommunityById,
+  findPersonById,
+  type PersonRow,
+} from "@plenum/core";
+import { newActivityId, toUndoJson } from "./activities.ts";
+import type { PlenumContext } from "./context.ts";
+import { AS_PUBLIC, type Json } from "./objects.ts";
+
+type ModerationEvent = Extract<DomainEvent, { type: "moderation_action" }>;
+
+export interface ModerationActivity {
+  person: PersonRow;
+  community: CommunityRow;
+  activity: Json;
+}
+
+async function apIdOf(ctx: PlenumContext, table: "posts" | "comments", id: string): Promise<string | null> {
+  const row = await ctx.data.db.selectFrom(table).select("ap_id").where("id", "=", id).executeTakeFirst();
+  return row?.ap_id ?? null;
+}
+
+/** The activity a moderation event calls for, or null when there is nothing to send (anymore). */
+export async function moderationActivity(
+  ctx: PlenumContext,
+  event: ModerationEvent,
+): Promise<ModerationActivity | null> {
+  const { db } = ctx.data;
+  const [person, community] = await Promise.all([
+    findPersonById(db, event.actorId),
+    findCommunityById(db, event.communityId),
+  ]);
+  if (!person?.local || !community) return null;
+  const addressing = { actor: person.ap_id, community: community.ap_id };
+  // Lemmy addresses community activities to the public, cc the community.
+  const envelope = (type: string, fields: Json): Json => ({
+    id: newActivityId(ctx.origin, type.toLowerCase()),
+    type,
+    actor: person.ap_id,
+    to: [AS_PUBLIC],
+    cc: [community.ap_id],
+    audience: community.ap_id,
+    ...fields,
+  });
+  const undoOf = (undone: Json): Json => toUndoJson(newActivityId(ctx.origin, "undo"), addressing, undone);
+  const found = (activity: Json): ModerationActivity => ({ person, community, activity });
+  const { action } = event;
+  switch (action.kind) {
+    case "remove": {
+      const object = await apIdOf(ctx, action.target === "post" ? "posts" : "comments", action.itemId);
+      if (!object) return null;
+      // The summary, even empty, is what tells a removal from the author's own deletion.
+      const remove = envelope("Delete", { object, summary: action.reason ?? "" });
+      return found(action.removed ? remove : undoOf(remove));
+    }
+    case "lock": {
+      const object = await apIdOf(ctx, "posts", action.postId);
+      if (!object) return null;
+      const lock = envelope("Lock", { object, ...(action.reason ? { summary: action.reason } : {}) });
+      return found(action.locked ? lock : undoOf(lock));
+    }
+    case "feature": {
+      const object = await apIdOf(ctx, "posts", action.postId);
+      if (!object) return null;
+      const target = community.featured_url ?? ctx.data.urls.featured(community.ap_id);
+      return found(envelope(action.featured ? "Add" : "Remove", { object, target }));
+    }
+    case "moderator": {
+      const moderator = await findPersonById(db, action.personId);
+      if (!moderator) return null;
+      const target = community.moderators_url ?? ctx.data.urls.moderators(community.ap_id);
+      return found(envelope(action.added ? "Add" : "Remove", { object: moderator.ap_id, target }));
+    }
+    case "ban": {
+      const banned = await findPersonById(db, action.personId);
+      if (!banned) return null;
+      const block = envelope("Block", {
+        object: banned.ap_id,
+        target: community.ap_id,
+        removeData: action.removeData,
+        summary: action.reason ?? "",
+        // Lemmy 0.19 reads `expires`, 1.0 `endTime` (the same term, as:endTime).
+        ...(action.expiresAt ? { expires: action.expiresAt, endTime: action.expiresAt } : {}),
+      });
+      return found(action.banned ? block : undoOf(block));
+    }
+    case "report": {
+      // A report about something in a local community is in our own queue already.
+      if (community.local) return null;
+      const object = await apIdOf(ctx, action.target === "post" ? "posts" : "comments", action.itemId);
+      if (!object) return null;
+      return found({
+        id: newActivityId(ctx.origin, "flag"),
+        type: "Flag",
+        actor: person.ap_id,
+        to: [community.ap_id],
+        audience: community.ap_id,
+        object,
+        summary: action.reason,
+      });
+    }
+    default:
+      return exhaustiveCheck(action);
+  }
+}
