@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
+  checkBan,
   createLocalCommunity,
   createLocalUser,
   createPost,
@@ -24,6 +25,7 @@ import {
   findLocalAccount,
   findPersonByApId,
   findPostByApId,
+  isModerator,
   localUrls,
   setFederationLists,
   updateSite,
@@ -207,9 +209,22 @@ const ROWS: Row[] = [
       expect(await post(db, "http://ds9.lemmy.ml/post/1")).toMatchObject({ score: 1, downvotes: 0 });
     },
   ),
-  // A moderator's removal (Delete with a summary, by someone else) is not supported yet.
-  fixture("lemmy/activities/deletion/remove_note.json", { rejected: "actor_is_not_author" }),
-  fixture("lemmy/activities/deletion/undo_remove_note.json", { rejected: "actor_is_not_author" }),
+  // A moderator's removal (Delete with a summary, by someone else): lemmy_beta lives on main's
+  // own server, whose word counts as its admins' (inbox/moderation.ts).
+  fixture("lemmy/activities/deletion/remove_note.json", { rejected: "audience_mismatch" }),
+  fixed("lemmy/activities/deletion/remove_note.json", mainAudience, { applied: "comment_removed" }, async (db) => {
+    expect(await findCommentByApId(db, "http://ds9.lemmy.ml/comment/1")).toMatchObject({ removed: true });
+    const logged = await db.selectFrom("modlog").selectAll().where("action", "=", "ModRemoveComment").execute();
+    expect(logged).toMatchObject([{ reason: "bad comment", state: true }]);
+  }),
+  fixed(
+    "lemmy/activities/deletion/undo_remove_note.json",
+    mainAudience,
+    { applied: "comment_restored" },
+    async (db) => {
+      expect(await findCommentByApId(db, "http://ds9.lemmy.ml/comment/1")).toMatchObject({ removed: false });
+    },
+  ),
   fixed("lemmy/activities/deletion/delete_page.json", mainAudience, { applied: "post_deleted" }, async (db) => {
     expect((await post(db, "http://ds9.lemmy.ml/post/1")).deleted).toBe(true);
   }),
@@ -336,21 +351,85 @@ const ROWS: Row[] = [
     expect: { rejected: "author_banned" },
     check: async (db) => expect(await findPostByApId(db, "http://ds9.lemmy.ml/post/by-banned")).toBeUndefined(),
   },
-  // ---- Lemmy: activities Plenum does not take (moderation and others: later issues) ----
-  fixture("lemmy/activities/community/add_featured_post.json", { rejected: "unsupported_activity_type:Add" }),
-  fixture("lemmy/activities/community/add_mod.json", { rejected: "unsupported_activity_type:Add" }),
-  fixture("lemmy/activities/community/remove_featured_post.json", { rejected: "unsupported_activity_type:Remove" }),
-  fixture("lemmy/activities/community/remove_mod.json", { rejected: "unsupported_activity_type:Remove" }),
-  fixture("lemmy/activities/community/lock_note.json", { rejected: "unsupported_activity_type:Lock" }),
-  fixture("lemmy/activities/community/lock_page.json", { rejected: "unsupported_activity_type:Lock" }),
-  fixture("lemmy/activities/community/undo_lock_note.json", { rejected: "inner:unsupported_activity_type:Lock" }),
-  fixture("lemmy/activities/community/undo_lock_page.json", { rejected: "inner:unsupported_activity_type:Lock" }),
-  fixture("lemmy/activities/community/report_page.json", { rejected: "unsupported_activity_type:Flag" }),
+  // ---- Lemmy: moderation in a followed remote community (inbox/moderation.ts) ----
+  // Pins in a community nobody here knows (ds9's main).
+  fixture("lemmy/activities/community/add_featured_post.json", { rejected: "target_collection_unknown" }),
+  fixture("lemmy/activities/community/remove_featured_post.json", { rejected: "target_collection_unknown" }),
+  // Moderator changes by someone of main's own server; `audience` names a person in the fixture.
+  fixture("lemmy/activities/community/add_mod.json", { rejected: "audience_mismatch" }),
+  fixed("lemmy/activities/community/add_mod.json", withAudience(null), { applied: "moderator_added" }, async (db) => {
+    expect(await moderates(db, "http://ds9.lemmy.ml/u/lemmy_alpha")).toBe(true);
+  }),
+  fixed(
+    "lemmy/activities/community/remove_mod.json",
+    withAudience(null),
+    { applied: "moderator_removed" },
+    async (db) => {
+      expect(await moderates(db, "http://ds9.lemmy.ml/u/lemmy_alpha")).toBe(false);
+    },
+  ),
+  // Locks of posts and comments nobody here has.
+  fixture("lemmy/activities/community/lock_note.json", { rejected: "target_not_found" }),
+  fixture("lemmy/activities/community/lock_page.json", { rejected: "target_not_found" }),
+  fixture("lemmy/activities/community/undo_lock_note.json", { rejected: "target_not_found" }),
+  fixture("lemmy/activities/community/undo_lock_page.json", { rejected: "target_not_found" }),
+  // The same Lock of a post in main: refused from a person who is no moderator (any more)...
+  {
+    name: "a Lock from someone who does not moderate the community",
+    json: () => lockOfMain("http://ds9.lemmy.ml/u/lemmy_alpha", "by-non-mod"),
+    expect: { rejected: "not_a_moderator" },
+    check: async (db) => expect((await post(db, "http://ds9.lemmy.ml/post/1")).locked).toBe(false),
+  },
+  // ...and applied from its server, announced by it, then undone.
+  {
+    name: "a Lock from main's server, announced by main",
+    json: () => ({
+      id: "http://enterprise.lemmy.ml/activities/announce/lock",
+      type: "Announce",
+      actor: MAIN,
+      object: lockOfMain("http://enterprise.lemmy.ml/u/lemmy_beta", "by-mod"),
+    }),
+    expect: { applied: "post_locked" },
+    check: async (db) => expect((await post(db, "http://ds9.lemmy.ml/post/1")).locked).toBe(true),
+  },
+  {
+    name: "its Undo",
+    json: () => {
+      const lock = lockOfMain("http://enterprise.lemmy.ml/u/lemmy_beta", "by-mod-again");
+      return { ...lock, id: "http://enterprise.lemmy.ml/activities/undo/lock", type: "Undo", object: lock };
+    },
+    expect: { applied: "post_unlocked" },
+    check: async (db) => expect((await post(db, "http://ds9.lemmy.ml/post/1")).locked).toBe(false),
+  },
+  // A Flag about a post of a remote community: reports go to the community's own server.
+  fixture("lemmy/activities/community/report_page.json", { rejected: "audience_mismatch" }),
   fixture("lemmy/activities/community/resolve_report_page.json", { rejected: "unsupported_activity_type:Resolve" }),
   fixture("lemmy/activities/community/update_community.json", { rejected: "unsupported_object_type:Group" }),
   fixture("lemmy/activities/community/warn.json", { rejected: "unsupported_activity_type:Warn" }),
-  fixture("lemmy/activities/block/block_user.json", { rejected: "unsupported_activity_type:Block" }),
-  fixture("lemmy/activities/block/undo_block_user.json", { rejected: "inner:unsupported_activity_type:Block" }),
+  // A community ban: the fixture's expiry is long past; without it, it holds until undone.
+  fixture("lemmy/activities/block/block_user.json", { rejected: "audience_mismatch" }),
+  fixed(
+    "lemmy/activities/block/block_user.json",
+    (json) => {
+      withAudience(null)(json);
+      delete json.endTime;
+    },
+    { applied: "person_banned" },
+    async (db) => {
+      expect(await bannedFromMain(db)).toBe(true);
+      // removeData: their posts in main are removed.
+      expect((await post(db, "http://ds9.lemmy.ml/post/1")).removed).toBe(true);
+    },
+  ),
+  fixed(
+    "lemmy/activities/block/undo_block_user.json",
+    withAudience(null),
+    { applied: "person_unbanned" },
+    async (db) => {
+      expect(await bannedFromMain(db)).toBe(false);
+      expect((await post(db, "http://ds9.lemmy.ml/post/1")).removed).toBe(false);
+    },
+  ),
   fixture("lemmy/activities/following/follow.json", { rejected: "follow_has_its_own_listener" }),
   fixture("lemmy/activities/following/accept.json", { rejected: "unsupported_activity_type:Accept" }),
   fixture("lemmy/activities/following/undo_follow.json", { rejected: "unsupported_undo:Follow" }),
@@ -396,7 +475,7 @@ const ROWS: Row[] = [
   fixture("mastodon/activities/like_page.json", { rejected: "target_unavailable" }),
   fixture("mastodon/activities/undo_like_page.json", { rejected: "undone_vote_unknown" }),
   fixture("mastodon/activities/delete.json", { applied: "tombstone" }),
-  fixture("mastodon/activities/flag.json", { rejected: "unsupported_activity_type:Flag" }),
+  fixture("mastodon/activities/flag.json", { rejected: "target_not_found" }),
   fixture("mastodon/activities/follow.json", { rejected: "follow_has_its_own_listener" }),
   fixture("mastodon/activities/undo_follow.json", { rejected: "unsupported_undo:Follow" }),
   fixture("mastodon/activities/private_message.json", { rejected: "unsupported_activity_type:Note" }),
@@ -481,7 +560,7 @@ const ROWS: Row[] = [
   // Discourse sends only `audience`, no to/cc: not public, so not taken.
   wrapped("discourse/objects/page.json", { rejected: "not_public" }),
   fixture("mbin/activities/accept.json", { rejected: "unsupported_activity_type:Accept" }),
-  fixture("mbin/activities/flag.json", { rejected: "unsupported_activity_type:Flag" }),
+  fixture("mbin/activities/flag.json", { rejected: "target_not_found" }),
 
   // ---- A local community: what it accepts it announces, verbatim (the event the bridge sends) ----
   {
@@ -513,6 +592,23 @@ const ROWS: Row[] = [
       expect(await relayedActivities(db)).toHaveLength(2);
       const local = await findPostByApId(db, LOCAL_POST);
       expect(local).toMatchObject({ score: 2, upvotes: 2 });
+    },
+  },
+  {
+    name: "a report from another server about a post in the local community",
+    json: () => ({
+      ...load("lemmy/activities/community/report_page.json"),
+      id: "http://ds9.lemmy.ml/activities/flag/local",
+      to: [PLAZA],
+      audience: PLAZA,
+      object: LOCAL_POST,
+    }),
+    expect: { applied: "post_reported" },
+    check: async (db) => {
+      const reports = await db.selectFrom("post_reports").selectAll().execute();
+      expect(reports).toMatchObject([{ reason: "report this post", resolved: false }]);
+      // Reports are not announced.
+      expect(await relayedActivities(db)).toHaveLength(2);
     },
   },
   {
@@ -549,6 +645,30 @@ function lemmyPost(name: string): Json {
   json.id = `http://ds9.lemmy.ml/activities/create/${name}`;
   (json.object as Json).id = `http://ds9.lemmy.ml/post/${name}`;
   return json;
+}
+
+/** Lemmy's lock_page.json as the Lock of ds9's post 1 in main by `actor`. */
+function lockOfMain(actor: string, name: string): Json {
+  return {
+    ...load("lemmy/activities/community/lock_page.json"),
+    id: `${new URL(actor).origin}/activities/lock/${name}`,
+    actor,
+    object: "http://ds9.lemmy.ml/post/1",
+    cc: [MAIN],
+    audience: MAIN,
+  };
+}
+
+async function moderates(db: Db, personApId: string): Promise<boolean> {
+  const [person, community] = await Promise.all([findPersonByApId(db, personApId), findCommunityByApId(db, MAIN)]);
+  if (!person || !community) return false;
+  return isModerator(db, community.id, person.id);
+}
+
+async function bannedFromMain(db: Db): Promise<boolean> {
+  const person = await findPersonByApId(db, "http://ds9.lemmy.ml/u/lemmy_alpha");
+  if (!person) return false;
+  return (await checkBan(db, person.id, { communityId: (await findCommunityByApId(db, MAIN))?.id ?? "0" })) !== null;
 }
 
 /** Bans (or unbans) lemmy_alpha of ds9 from main. */
@@ -644,6 +764,8 @@ describe("inbound fixtures through the pipeline", () => {
         name: url.pathname.split("/").filter(Boolean).at(-1)?.replace(/\W/g, "_") ?? "c",
         title: apId,
         inbox_url: `${apId}/inbox`,
+        moderators_url: `${apId}/moderators`,
+        featured_url: `${apId}/featured`,
       });
       if (followed) {
         await upsertFollow(db, {

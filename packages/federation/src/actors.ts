@@ -13,6 +13,7 @@ import {
 } from "@plenum/core";
 import type { PlenumContext } from "./context.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { syncRemoteModerators } from "./moderators.ts";
 import { toDate, toInstant } from "./temporal.ts";
 
 function markdownSource(markdown: string | null): Source | null {
@@ -110,6 +111,7 @@ export async function persistActor(ctx: PlenumContext, actor: Actor): Promise<Pe
       moderators_url: actor.attributionId?.href ?? null,
       featured_url: actor.featuredId?.href ?? null,
     });
+    await syncRemoteModerators(ctx, row);
     return { kind: "community", row };
   }
   if (actor instanceof Person || actor instanceof Service) {

@@ -15,11 +15,17 @@ import { writeCommentReport, writePostReport } from "./reports.ts";
 /** Removes or restores a post or comment; answers whether anything changed. */
 export async function applyFederatedRemoval(
   db: Db,
-  input: { moderatorId: string; item: { post: PostRow } | { comment: CommentRow }; removed: boolean; reason: string | null },
+  input: {
+    moderatorId: string;
+    item: { post: PostRow } | { comment: CommentRow };
+    removed: boolean;
+    reason: string | null;
+  },
 ): Promise<boolean> {
   const { moderatorId, removed, reason } = input;
   return db.transaction().execute(async (trx) => {
-    if ("post" in input.item) return (await writePostRemoval(trx, input.item.post, { moderatorId, removed, reason })) !== null;
+    if ("post" in input.item)
+      return (await writePostRemoval(trx, input.item.post, { moderatorId, removed, reason })) !== null;
     const written = await writeCommentRemoval(trx, input.item.comment, { moderatorId, removed, reason });
     return written?.changed ?? false;
   });

@@ -56,7 +56,13 @@ export async function removePost(
         type: "moderation_action",
         communityId: post.community_id,
         actorId: actor.person.id,
-        action: { kind: "remove", target: "post", itemId: post.id, removed: input.removed, reason: cleanReason(input.reason) },
+        action: {
+          kind: "remove",
+          target: "post",
+          itemId: post.id,
+          removed: input.removed,
+          reason: cleanReason(input.reason),
+        },
       });
     }
     return changed ?? post;

@@ -135,7 +135,12 @@ async function applyLock(
   if ("status" in community) return community;
   const moderator = await moderatorOf(run, community, activity.actor);
   if ("status" in moderator) return moderator;
-  await applyFederatedLock(run.env.db, { moderatorId: moderator.id, post: target.post, locked, reason: activity.summary });
+  await applyFederatedLock(run.env.db, {
+    moderatorId: moderator.id,
+    post: target.post,
+    locked,
+    reason: activity.summary,
+  });
   return applied(locked ? "post_locked" : "post_unlocked", community);
 }
 
@@ -183,7 +188,12 @@ async function applyCollectionChange(
   if ("status" in moderator) return moderator;
   const person = await personAt(run, activity.object);
   if (!person) return rejected("person_unavailable");
-  await applyFederatedModerator(db, { moderatorId: moderator.id, communityId: community.id, personId: person.id, added });
+  await applyFederatedModerator(db, {
+    moderatorId: moderator.id,
+    communityId: community.id,
+    personId: person.id,
+    added,
+  });
   return applied(added ? "moderator_added" : "moderator_removed", community);
 }
 
