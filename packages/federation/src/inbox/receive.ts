@@ -420,7 +420,8 @@ async function applyDelete(
   const { db } = run.env;
   const objectId = activity.object;
   if (objectId === activity.actor) return rejected("account_deletion_unsupported");
-  if (isOwn(run, objectId)) return rejected("own_object");
+  // Only a moderator's removal (with its reason) can concern our own post in a remote community.
+  if (isOwn(run, objectId) && activity.summary === null) return rejected("own_object");
   const post = await findPostByApId(db, objectId);
   const comment = post ? undefined : await findCommentByApId(db, objectId);
   if (!post && !comment) {

@@ -1,0 +1,280 @@
+// Moderation across three real instances on loopback: a community on A, followed by bob on B and
+// carol on C. alice, its moderator on A, removes, locks, pins and bans; the community announces
+// each to B and C, which apply it. A report from B reaches A's queue. bob, appointed moderator on
+// A, moderates from B through A's community; dave on B, who moderates nothing there, cannot.
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import {
+  checkBan,
+  type Db,
+  findCommunityByApId,
+  findFollow,
+  findLocalPersonByName,
+  findPersonByApId,
+  findPostByApId,
+  isModerator,
+} from "@plenum/core";
+import type { LemmyHttp } from "lemmy-js-client";
+import { startInstance, type TestInstance } from "../support/instances.ts";
+import { waitUntil } from "../support/wait.ts";
+
+describe("moderation of a community on A, followed from B and C", () => {
+  let a: TestInstance;
+  let b: TestInstance;
+  let c: TestInstance;
+  let alice: LemmyHttp;
+  let bob: LemmyHttp;
+  let carol: LemmyHttp;
+  let lobbyUrl: string;
+  /** alice's post, and carol's. */
+  let alicePostUrl: string;
+  let carolPostUrl: string;
+
+  const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
+
+  async function lobbyOn(instance: TestInstance) {
+    const row = await findCommunityByApId(dbOf(instance), lobbyUrl);
+    if (!row) throw new Error(`${instance.origin} does not know the lobby`);
+    return row;
+  }
+
+  async function postOn(instance: TestInstance, url: string) {
+    const row = await findPostByApId(dbOf(instance), url);
+    if (!row) throw new Error(`${instance.origin} does not have ${url}`);
+    return row;
+  }
+
+  /** A person's id on an instance, by their ActivityPub id. */
+  async function personOn(instance: TestInstance, apId: string): Promise<number> {
+    const row = await findPersonByApId(dbOf(instance), apId);
+    if (!row) throw new Error(`${instance.origin} does not know ${apId}`);
+    return Number(row.id);
+  }
+
+  async function modlogOf(instance: TestInstance, action: string) {
+    return dbOf(instance)
+      .selectFrom("modlog as m")
+      .innerJoin("persons as p", "p.id", "m.mod_person_id")
+      .select(["m.reason", "m.state", "p.ap_id as moderator"])
+      .where("m.action", "=", action as "ModRemovePost")
+      .orderBy("m.id")
+      .execute();
+  }
+
+  async function follows(instance: TestInstance, name: string) {
+    await instance.admin("follow", name, lobbyUrl);
+    const person = await findLocalPersonByName(dbOf(instance), name);
+    const community = await lobbyOn(instance);
+    if (!person) throw new Error("no person");
+    await waitUntil(
+      async () => (await findFollow(dbOf(instance), community.id, person.id))?.state === "accepted",
+      `${name}'s follow to be accepted`,
+    );
+  }
+
+  beforeAll(async () => {
+    [a, b, c] = await Promise.all([startInstance(), startInstance(), startInstance()]);
+    [alice, bob, carol] = await Promise.all([
+      a.user("alice", { admin: true }),
+      // Admins of their own instances: B and C let them act; A's community decides what holds.
+      b.user("bob", { admin: true }),
+      c.user("carol"),
+    ]);
+    await alice.createCommunity({ name: "lobby", title: "The Lobby" });
+    lobbyUrl = `${a.origin}/c/lobby`;
+    await Promise.all([follows(b, "bob"), follows(c, "carol")]);
+    const lobbyOnA = await lobbyOn(a);
+    alicePostUrl = (await alice.createPost({ community_id: Number(lobbyOnA.id), name: "Rules" })).post_view.post.ap_id;
+    const lobbyOnC = await lobbyOn(c);
+    carolPostUrl = (await carol.createPost({ community_id: Number(lobbyOnC.id), name: "Hi all" })).post_view.post.ap_id;
+    for (const instance of [a, b, c]) {
+      for (const url of [alicePostUrl, carolPostUrl]) {
+        await waitUntil(
+          async () => (await findPostByApId(dbOf(instance), url)) !== undefined,
+          `${instance.origin} to have ${url}`,
+        );
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
+  });
+
+  test("a removal on A, and its reversal, take effect on B and C", async () => {
+    const postId = Number((await postOn(a, carolPostUrl)).id);
+    await alice.removePost({ post_id: postId, removed: true, reason: "off topic" });
+    for (const instance of [b, c]) {
+      await waitUntil(
+        async () => (await postOn(instance, carolPostUrl)).removed,
+        `the removal to reach ${instance.origin}`,
+      );
+      // Logged as Lemmy does: alice removed it, with her reason.
+      expect(await modlogOf(instance, "ModRemovePost")).toEqual([
+        { reason: "off topic", state: true, moderator: `${a.origin}/u/alice` },
+      ]);
+    }
+    // carol still sees her post on C, as removed; not as deleted by her.
+    expect(await postOn(c, carolPostUrl)).toMatchObject({ removed: true, deleted: false });
+    await alice.removePost({ post_id: postId, removed: false });
+    for (const instance of [b, c]) {
+      await waitUntil(
+        async () => !(await postOn(instance, carolPostUrl)).removed,
+        `the restore to reach ${instance.origin}`,
+      );
+    }
+  });
+
+  test("a lock and a pin on A take effect on B and C; A's featured collection lists the pin", async () => {
+    const postId = Number((await postOn(a, alicePostUrl)).id);
+    await alice.lockPost({ post_id: postId, locked: true });
+    await alice.featurePost({ post_id: postId, featured: true, feature_type: "Community" });
+    for (const instance of [b, c]) {
+      await waitUntil(async () => {
+        const post = await postOn(instance, alicePostUrl);
+        return post.locked && post.featured_community;
+      }, `the lock and the pin to reach ${instance.origin}`);
+    }
+    // Locked: carol cannot comment from C.
+    const onC = await postOn(c, alicePostUrl);
+    await expect(carol.createComment({ post_id: Number(onC.id), content: "late" })).rejects.toThrow("locked");
+    const featured = await fetch(`${lobbyUrl}/featured`, { headers: { accept: "application/activity+json" } });
+    const collection = (await featured.json()) as { orderedItems?: unknown };
+    const items = ([] as { id: string }[]).concat((collection.orderedItems ?? []) as { id: string }[]);
+    expect(items.map((item) => item.id)).toEqual([alicePostUrl]);
+
+    await alice.lockPost({ post_id: postId, locked: false });
+    await alice.featurePost({ post_id: postId, featured: false, feature_type: "Community" });
+    for (const instance of [b, c]) {
+      await waitUntil(async () => {
+        const post = await postOn(instance, alicePostUrl);
+        return !post.locked && !post.featured_community;
+      }, `the unlock and the unpin to reach ${instance.origin}`);
+    }
+  });
+
+  test("a ban on A holds on B and C: carol cannot post there from C, and her content is removed", async () => {
+    const carolOnA = await personOn(a, `${c.origin}/u/carol`);
+    const lobbyOnA = await lobbyOn(a);
+    await alice.banFromCommunity({
+      community_id: Number(lobbyOnA.id),
+      person_id: carolOnA,
+      ban: true,
+      remove_data: true,
+      reason: "spam",
+      expires: Math.floor(Date.now() / 1000) + 86_400,
+    });
+    for (const instance of [b, c]) {
+      const carolThere = String(await personOn(instance, `${c.origin}/u/carol`));
+      const lobbyThere = (await lobbyOn(instance)).id;
+      await waitUntil(
+        async () => (await checkBan(dbOf(instance), carolThere, { communityId: lobbyThere })) !== null,
+        `the ban to reach ${instance.origin}`,
+      );
+      expect((await postOn(instance, carolPostUrl)).removed).toBe(true);
+      const ban = await dbOf(instance)
+        .selectFrom("community_bans")
+        .selectAll()
+        .where("person_id", "=", carolThere)
+        .executeTakeFirstOrThrow();
+      expect(ban.reason).toBe("spam");
+      expect(ban.expires_at).not.toBeNull();
+    }
+    const lobbyOnC = await lobbyOn(c);
+    await expect(carol.createPost({ community_id: Number(lobbyOnC.id), name: "Again" })).rejects.toThrow(
+      "banned_from_community",
+    );
+
+    await alice.banFromCommunity({
+      community_id: Number(lobbyOnA.id),
+      person_id: carolOnA,
+      ban: false,
+      remove_data: true,
+    });
+    for (const instance of [b, c]) {
+      const carolThere = String(await personOn(instance, `${c.origin}/u/carol`));
+      const lobbyThere = (await lobbyOn(instance)).id;
+      await waitUntil(
+        async () =>
+          (await checkBan(dbOf(instance), carolThere, { communityId: lobbyThere })) === null &&
+          !(await postOn(instance, carolPostUrl)).removed,
+        `the unban to reach ${instance.origin}`,
+      );
+    }
+  });
+
+  test("a report from B reaches A's report queue", async () => {
+    const onB = await postOn(b, alicePostUrl);
+    await bob.createPostReport({ post_id: Number(onB.id), reason: "wrong flair" });
+    const bobOnA = String(await personOn(a, `${b.origin}/u/bob`));
+    const onA = await postOn(a, alicePostUrl);
+    await waitUntil(async () => {
+      const report = await dbOf(a)
+        .selectFrom("post_reports")
+        .selectAll()
+        .where("post_id", "=", onA.id)
+        .where("creator_id", "=", bobOnA)
+        .executeTakeFirst();
+      return report !== undefined;
+    }, "bob's report to reach A");
+    const reports = await alice.listPostReports({ unresolved_only: true });
+    expect(
+      reports.post_reports.map((view) => [view.post.ap_id, view.post_report.reason, view.creator.actor_id]),
+    ).toEqual([[alicePostUrl, "wrong flair", `${b.origin}/u/bob`]]);
+  });
+
+  test("bob, appointed moderator on A, removes a post from B; A and C follow", async () => {
+    const lobbyOnA = await lobbyOn(a);
+    await alice.addModToCommunity({
+      community_id: Number(lobbyOnA.id),
+      person_id: await personOn(a, `${b.origin}/u/bob`),
+      added: true,
+    });
+    // The community announces it: B and C know bob moderates the lobby.
+    for (const instance of [b, c]) {
+      const bobThere = String(await personOn(instance, `${b.origin}/u/bob`));
+      await waitUntil(
+        async () => isModerator(dbOf(instance), (await lobbyOn(instance)).id, bobThere),
+        `bob's appointment to reach ${instance.origin}`,
+      );
+    }
+    // A's moderators collection lists him after alice.
+    const response = await fetch(`${lobbyUrl}/moderators`, { headers: { accept: "application/activity+json" } });
+    const moderators = (await response.json()) as { orderedItems?: unknown };
+    expect(([] as unknown[]).concat(moderators.orderedItems)).toEqual([`${a.origin}/u/alice`, `${b.origin}/u/bob`]);
+
+    const onB = await postOn(b, carolPostUrl);
+    await bob.removePost({ post_id: Number(onB.id), removed: true, reason: "duplicate" });
+    for (const instance of [a, c]) {
+      await waitUntil(
+        async () => (await postOn(instance, carolPostUrl)).removed,
+        `bob's removal to reach ${instance.origin}`,
+      );
+    }
+    const logged = await modlogOf(a, "ModRemovePost");
+    expect(logged.at(-1)).toEqual({ reason: "duplicate", state: true, moderator: `${b.origin}/u/bob` });
+  });
+
+  test("dave on B, who moderates nothing on A, cannot lock or remove there", async () => {
+    const dave = await b.user("dave", { admin: true });
+    const onB = await postOn(b, alicePostUrl);
+    // B's admin may act on B; A's community refuses it.
+    await dave.lockPost({ post_id: Number(onB.id), locked: true });
+    await dave.removePost({ post_id: Number(onB.id), removed: true, reason: "mine now" });
+    // bob, a moderator, then locks carol's post through the same queue (events of one community
+    // leave B in order): once it has arrived at A and C, dave's activities were handled before.
+    const carolOnB = await postOn(b, carolPostUrl);
+    await bob.lockPost({ post_id: Number(carolOnB.id), locked: true });
+    for (const instance of [a, c]) {
+      await waitUntil(
+        async () => (await postOn(instance, carolPostUrl)).locked,
+        `bob's lock to reach ${instance.origin}`,
+      );
+      expect(await postOn(instance, alicePostUrl)).toMatchObject({ locked: false, removed: false });
+    }
+    const daveOnA = await findPersonByApId(dbOf(a), `${b.origin}/u/dave`);
+    const byDave = daveOnA
+      ? await dbOf(a).selectFrom("modlog").select("id").where("mod_person_id", "=", daveOnA.id).execute()
+      : [];
+    expect(byDave).toEqual([]);
+  });
+});
