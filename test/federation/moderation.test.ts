@@ -5,13 +5,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   checkBan,
+  createSeries,
   type Db,
   findCommunityByApId,
   findFollow,
+  findLocalAccount,
   findLocalPersonByName,
   findPersonByApId,
   findPostByApId,
   isModerator,
+  runMegathreadTick,
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
 import { startInstance, type TestInstance } from "../support/instances.ts";
@@ -231,11 +234,11 @@ describe("moderation of a community on A, followed from B and C", () => {
     });
     // The community announces it: B and C know bob moderates the lobby.
     for (const instance of [b, c]) {
-      const bobThere = String(await personOn(instance, `${b.origin}/u/bob`));
-      await waitUntil(
-        async () => isModerator(dbOf(instance), (await lobbyOn(instance)).id, bobThere),
-        `bob's appointment to reach ${instance.origin}`,
-      );
+      await waitUntil(async () => {
+        // C learns of bob from the Add itself.
+        const bobThere = await findPersonByApId(dbOf(instance), `${b.origin}/u/bob`);
+        return bobThere !== undefined && isModerator(dbOf(instance), (await lobbyOn(instance)).id, bobThere.id);
+      }, `bob's appointment to reach ${instance.origin}`);
     }
     // A's moderators collection lists him after alice.
     const response = await fetch(`${lobbyUrl}/moderators`, { headers: { accept: "application/activity+json" } });
@@ -276,5 +279,49 @@ describe("moderation of a community on A, followed from B and C", () => {
       ? await dbOf(a).selectFrom("modlog").select("id").where("mod_person_id", "=", daveOnA.id).execute()
       : [];
     expect(byDave).toEqual([]);
+  });
+
+  test("a megathread's automatic pin, unpin and lock on A reach B and C", async () => {
+    const db = dbOf(a);
+    const person = await findLocalPersonByName(db, "alice");
+    const account = person ? await findLocalAccount(db, person.id) : undefined;
+    if (!account) throw new Error("alice has no account");
+    const series = await createSeries(db, account, (await lobbyOn(a)).id, {
+      titlePattern: "Weekly thread {date}",
+      schedule: { kind: "weekly", weekday: 1, time: "09:00", timeZone: "UTC" },
+      pinCommunity: true,
+      lockPrevious: true,
+    });
+    if (!series.ok) throw new Error(`no series: ${series.error.type}`);
+    const slots = await db
+      .selectFrom("megathread_slots")
+      .select("occurs_at")
+      .where("series_id", "=", series.value.id)
+      .orderBy("occurs_at")
+      .limit(2)
+      .execute();
+    const [first, second] = slots.map((slot) => slot.occurs_at);
+    if (!first || !second) throw new Error("no slots");
+    const urls = a.runtime.contextData.urls;
+    const firstUrl = (await runMegathreadTick(db, urls, first)).posted[0]?.post.ap_id ?? "";
+    for (const instance of [b, c]) {
+      await waitUntil(
+        async () => (await findPostByApId(dbOf(instance), firstUrl))?.featured_community === true,
+        `the first thread's pin to reach ${instance.origin}`,
+      );
+    }
+    const secondUrl = (await runMegathreadTick(db, urls, second)).posted[0]?.post.ap_id ?? "";
+    for (const instance of [b, c]) {
+      await waitUntil(async () => {
+        const [older, newer] = await Promise.all([
+          findPostByApId(dbOf(instance), firstUrl),
+          findPostByApId(dbOf(instance), secondUrl),
+        ]);
+        return older?.featured_community === false && older.locked && newer?.featured_community === true;
+      }, `the next thread's pin, and the unpin and lock of the first, to reach ${instance.origin}`);
+      // Logged there as the thread's author's doing, as a moderator's would be.
+      const pins = await modlogOf(instance, "ModFeaturePost");
+      expect(pins.slice(-3).map((entry) => entry.state)).toEqual([true, true, false]);
+    }
   });
 });
