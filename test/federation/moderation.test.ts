@@ -103,6 +103,14 @@ describe("moderation of a community on A, followed from B and C", () => {
     await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
   });
 
+  test("B and C read the community's moderators when they fetched it", async () => {
+    for (const instance of [b, c]) {
+      const aliceThere = await findPersonByApId(dbOf(instance), `${a.origin}/u/alice`);
+      expect(aliceThere).toBeDefined();
+      expect(await isModerator(dbOf(instance), (await lobbyOn(instance)).id, aliceThere?.id ?? "0")).toBe(true);
+    }
+  });
+
   test("a removal on A, and its reversal, take effect on B and C", async () => {
     const postId = Number((await postOn(a, carolPostUrl)).id);
     await alice.removePost({ post_id: postId, removed: true, reason: "off topic" });
