@@ -244,7 +244,12 @@ async function applyFlag(
 ): Promise<Step> {
   // Reports go to the community, never through its followers.
   if (announcer) return rejected("announced_report");
-  const target = await knownTarget(run, activity.object);
+  // The first post or comment named (Mastodon names the reported account first).
+  let target: Target | Rejected = rejected("target_not_found");
+  for (const object of activity.objects) {
+    target = await knownTarget(run, object);
+    if (!("status" in target)) break;
+  }
   if ("status" in target) return target;
   const community = await communityOfTarget(run, target, activity, null);
   if ("status" in community) return community;

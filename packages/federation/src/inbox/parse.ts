@@ -90,7 +90,7 @@ export type ModerationActivity =
       removeData: boolean;
     })
   /** A report: Lemmy's reason is summary, Mastodon's content; Mastodon lists several objects. */
-  | (ActivityBase & { type: "Flag"; object: string; to: string[]; summary: string | null });
+  | (ActivityBase & { type: "Flag"; objects: string[]; to: string[]; summary: string | null });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -332,9 +332,10 @@ export function parseActivity(value: unknown, depth = 0): ParseResult<ParsedActi
       return ok({ ...base, type, object, target, summary, expires, removeData: value.removeData === true });
     }
     case "Flag": {
-      const object = idOf(many(value.object)[0]);
-      if (!object) return fail("flag_without_object");
-      return ok({ ...base, type, object, to: ids(value.to), summary: text(value.summary) ?? text(value.content) });
+      // Mastodon lists the reported account first, then the statuses.
+      const objects = many(value.object).flatMap((entry) => idOf(entry) ?? []);
+      if (objects.length === 0) return fail("flag_without_object");
+      return ok({ ...base, type, objects, to: ids(value.to), summary: text(value.summary) ?? text(value.content) });
     }
     case "Undo":
     case "Announce": {
