@@ -34,6 +34,7 @@ import {
 import { toGroup, toPerson } from "./actors.ts";
 import { toOutboxItemJson } from "./bridge.ts";
 import type { FederationContextData, PlenumFederation } from "./context.ts";
+import { noteDeliveryDropped, noteDeliveryError } from "./delivery-health.ts";
 import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./identifiers.ts";
 import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
@@ -89,6 +90,9 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     documentLoaderFactory: () => cachedDocumentLoader(options.kv, loaderOptions),
     contextLoaderFactory: () => cachedDocumentLoader(options.kv, loaderOptions),
     authenticatedDocumentLoaderFactory: (identity) => boundedAuthenticatedLoader(identity, loaderOptions),
+    // Delivery outcomes per server (delivery-health.ts); the circuit breaker keeps its defaults.
+    onOutboxError: noteDeliveryError,
+    circuitBreaker: { onActivityDrop: noteDeliveryDropped },
   });
 
   federation

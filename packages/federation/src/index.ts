@@ -1,6 +1,7 @@
 // @plenum/federation: everything ActivityPub. Other packages use only what is exported here.
 export { handleDomainEvent } from "./bridge.ts";
 export type { FederationContextData, PlenumContext, PlenumFederation } from "./context.ts";
+export { type DeliveryHealthView, getDeliveryHealth } from "./delivery-health.ts";
 export { createPlenumFederation, type FederationOptions, PLENUM_VERSION } from "./federation.ts";
 export { communityIdentifier, personIdentifier } from "./identifiers.ts";
 export { type ParsedActivity, type ParsedObject, parseActivity, parseObject } from "./inbox/parse.ts";

@@ -23,6 +23,7 @@ import {
 } from "@plenum/core";
 import {
   createPlenumFederation,
+  FEDIFY_QUEUE,
   type FederationContextData,
   handleDomainEvent,
   PLENUM_VERSION,
@@ -70,7 +71,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await ensureSite(database.db);
   const federation = createPlenumFederation({
     kv: new PostgresKvStore(database.db),
-    queue: new PostgresMessageQueue(database.db),
+    queue: new PostgresMessageQueue(database.db, FEDIFY_QUEUE, {
+      deadServerPolicy: config.deadServerPolicy,
+      leaseMs: config.queueLeaseMs,
+    }),
     origin: config.origin,
     allowPrivateAddress: config.allowPrivateAddress,
     // Queues are consumed only where runWorker is called (npm start, npm run worker).
@@ -110,6 +114,7 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal, options: 
     federation.startQueue(contextData, { signal }),
     consumeQueue(database.db, EVENTS_QUEUE, (message) => handleDomainEvent(context, message as DomainEvent), {
       signal,
+      leaseMs: runtime.config.queueLeaseMs,
       onError: (error, message) => logger.error({ err: error, event: message }, "domain event handler failed"),
     }),
     consumeQueue(
@@ -127,6 +132,7 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal, options: 
         ),
       {
         signal,
+        leaseMs: runtime.config.queueLeaseMs,
         onError: (error, message) => logger.error({ err: error, job: message }, "background job failed"),
       },
     ),

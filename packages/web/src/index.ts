@@ -21,6 +21,7 @@ export {
   renderFrontPage,
   type SiteSidebar,
 } from "./pages/feed.ts";
+export { type DeliveryPage, type DeliveryServer, renderDeliveryPage } from "./pages/delivery.ts";
 export { type CommunityForm, renderCommunityForm, renderSubmitPage, type SubmitForm } from "./pages/forms.ts";
 export { renderMessagePage, renderNotFoundPage } from "./pages/home.ts";
 export {

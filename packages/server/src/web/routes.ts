@@ -10,6 +10,7 @@ import { registerContentPages } from "./content-pages.ts";
 import { pageRequest, sendPage } from "./context.ts";
 import { registerFeeds } from "./feeds.ts";
 import { registerMegathreadPages } from "./megathread-pages.ts";
+import { registerDeliveryPages } from "./delivery-pages.ts";
 import { registerModerationPages } from "./moderation-pages.ts";
 
 /** Hashed asset names change with their content, so browsers may keep them for a year. */
@@ -65,4 +66,5 @@ export async function registerWeb(app: FastifyInstance, api: ApiContext): Promis
   registerFeeds(app, api);
   registerMegathreadPages(app, api);
   registerModerationPages(app, api);
+  registerDeliveryPages(app, api);
 }
