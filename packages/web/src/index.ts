@@ -12,6 +12,7 @@ export {
   type SettingsForm,
 } from "./pages/auth.ts";
 export { type CommentTreeOptions, communityPath, personPath } from "./pages/content.ts";
+export { type DeliveryPage, type DeliveryServer, renderDeliveryPage } from "./pages/delivery.ts";
 export {
   type CommunitiesPage,
   type CommunityPage,
@@ -21,7 +22,6 @@ export {
   renderFrontPage,
   type SiteSidebar,
 } from "./pages/feed.ts";
-export { type DeliveryPage, type DeliveryServer, renderDeliveryPage } from "./pages/delivery.ts";
 export { type CommunityForm, renderCommunityForm, renderSubmitPage, type SubmitForm } from "./pages/forms.ts";
 export { renderMessagePage, renderNotFoundPage } from "./pages/home.ts";
 export {

@@ -8,9 +8,9 @@ import { registerAccountPages } from "./account-pages.ts";
 import { registerActions } from "./actions.ts";
 import { registerContentPages } from "./content-pages.ts";
 import { pageRequest, sendPage } from "./context.ts";
+import { registerDeliveryPages } from "./delivery-pages.ts";
 import { registerFeeds } from "./feeds.ts";
 import { registerMegathreadPages } from "./megathread-pages.ts";
-import { registerDeliveryPages } from "./delivery-pages.ts";
 import { registerModerationPages } from "./moderation-pages.ts";
 
 /** Hashed asset names change with their content, so browsers may keep them for a year. */
