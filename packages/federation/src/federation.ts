@@ -35,6 +35,7 @@ import { toGroup, toPerson } from "./actors.ts";
 import { toOutboxItemJson } from "./bridge.ts";
 import type { FederationContextData, PlenumFederation } from "./context.ts";
 import { noteDeliveryDropped, noteDeliveryError } from "./delivery-health.ts";
+import { toActorTombstone } from "./gone.ts";
 import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./identifiers.ts";
 import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
@@ -61,6 +62,20 @@ export interface FederationOptions {
 }
 
 type Ctx = Context<FederationContextData>;
+
+/** A local actor that existed and was deleted (or removed): served as a Tombstone, 410 Gone. */
+async function isGoneActor(ctx: Ctx, identifier: string): Promise<boolean> {
+  const ref = parseActorIdentifier(identifier);
+  if (ref?.kind === "community") {
+    const row = await findLocalCommunityByName(ctx.data.db, ref.name);
+    return row !== undefined && (row.deleted || row.removed);
+  }
+  if (ref?.kind === "person") {
+    const row = await findLocalPersonByName(ctx.data.db, ref.name);
+    return row?.deleted === true;
+  }
+  return false;
+}
 
 async function actorRow(ctx: Ctx, identifier: string) {
   const ref = parseActorIdentifier(identifier);
@@ -98,7 +113,7 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
   federation
     .setActorDispatcher("/{+identifier}", async (ctx, identifier) => {
       const actor = await actorRow(ctx, identifier);
-      if (!actor) return null;
+      if (!actor) return (await isGoneActor(ctx, identifier)) ? toActorTombstone(ctx.getActorUri(identifier)) : null;
       const keys = await ctx.getActorKeyPairs(identifier);
       return actor.kind === "community" ? toGroup(ctx, actor.row, keys) : toPerson(ctx, actor.row, keys);
     })
@@ -161,7 +176,7 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     });
 
   // Local posts and comments at their ids, as Lemmy serves them; deleted or removed ones as
-  // Tombstones. Remote ones are not ours to serve (404), nor are ids that are not numbers.
+  // Tombstones (answered 410 Gone by the HTTP mount: gone.ts). Remote ones are not ours to serve (404), nor are ids that are not numbers.
   federation.setObjectDispatcher(Page, "/post/{id}", async (ctx, values) => {
     if (!/^\d+$/.test(values.id)) return null;
     const view = await getPostObjectView(ctx.data.db, values.id);

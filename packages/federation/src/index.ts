@@ -3,6 +3,7 @@ export { handleDomainEvent } from "./bridge.ts";
 export type { FederationContextData, PlenumContext, PlenumFederation } from "./context.ts";
 export { type DeliveryHealthView, getDeliveryHealth } from "./delivery-health.ts";
 export { createPlenumFederation, type FederationOptions, PLENUM_VERSION } from "./federation.ts";
+export { withGoneStatus } from "./gone.ts";
 export { communityIdentifier, personIdentifier } from "./identifiers.ts";
 export { type ParsedActivity, type ParsedObject, parseActivity, parseObject } from "./inbox/parse.ts";
 export { type Outcome, type ReceiveEnv, type Remote, receiveActivity } from "./inbox/receive.ts";
