@@ -233,6 +233,38 @@ describe("a dead server", () => {
   });
 });
 
+describe("a server that never answers", () => {
+  let a: TestInstance;
+  let fast: CaptureServer;
+  let hanging: CaptureServer;
+  let alice: LemmyHttp;
+
+  beforeAll(async () => {
+    [a, fast, hanging] = await Promise.all([startInstance(), startCaptureServer(), startCaptureServer()]);
+    alice = await a.user("alice", { admin: true });
+    const lobbyId = (await alice.createCommunity({ name: "lobby", title: "Lobby" })).community_view.community.id;
+    const db = a.runtime.database.db;
+    // The hanging server's follower comes first, so its deliveries are queued first.
+    await captureFollows(db, String(lobbyId), hanging, "h");
+    await captureFollows(db, String(lobbyId), fast, "f");
+    hanging.answerWith("never");
+    await alice.createPost({ community_id: lobbyId, name: "Anyone there?" });
+  });
+
+  afterAll(async () => {
+    // Closing the hanging server ends the open request, so the worker can stop.
+    await hanging?.close();
+    await Promise.all([a?.stop(), fast?.close()]);
+  });
+
+  test("holds up only its own deliveries", async () => {
+    await waitUntil(() => hanging.requests.length >= 1, "the hanging server to be sent to");
+    await waitUntil(() => fast.at("/inbox").length === 2, "the other server to get both announces");
+    // The hanging server got its first delivery and is still on it: the second waits behind it.
+    expect(hanging.requests.length).toBe(1);
+  });
+});
+
 // The worker runs as a separate process, which needs PostgreSQL (PGlite lives in this process).
 const describeWithServer = postgresAvailable() ? describe : describe.skip;
 
@@ -287,7 +319,7 @@ describeWithServer("a fan-out whose worker is killed", () => {
     const outboxFor = async (origin: string) => {
       const result = await sql<{ count: string }>`
         select count(*) from queue_messages
-        where queue = 'fedify' and message->>'type' = 'outbox' and message->>'inbox' like ${`${origin}/%`}`.execute(db);
+        where message->>'type' = 'outbox' and message->>'inbox' like ${`${origin}/%`}`.execute(db);
       return Number(result.rows[0]?.count);
     };
     await waitUntil(async () => (await outboxFor(unreachable.origin)) > 0, "the fan-out to be queued");

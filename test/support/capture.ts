@@ -13,14 +13,15 @@ export interface CaptureServer {
   requests: CapturedRequest[];
   /** The captured activities POSTed to one path. */
   at(path: string): Record<string, unknown>[];
-  /** Answers every later POST with this status (a failing server: 500); 202 accepts again. */
-  answerWith(status: number): void;
+  /** Answers every later POST with this status (a failing server: 500; 202 accepts again), or
+   *  "never": keeps the request open without an answer (a hanging server) until close(). */
+  answerWith(status: number | "never"): void;
   close(): Promise<void>;
 }
 
 export async function startCaptureServer(): Promise<CaptureServer> {
   const requests: CapturedRequest[] = [];
-  let status = 202;
+  let status: number | "never" = 202;
   const server = createServer(async (request, response) => {
     if (request.method !== "POST") {
       response.writeHead(404).end();
@@ -31,7 +32,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
       requests.push({ path: request.url ?? "", headers: request.headers, body });
-      response.writeHead(status).end();
+      if (status !== "never") response.writeHead(status).end();
     } catch {
       response.writeHead(400).end();
     }

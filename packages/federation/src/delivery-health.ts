@@ -160,13 +160,13 @@ export interface DeliveryHealthView extends DeliveryHealthRecord {
   dead: boolean;
 }
 
-/** Outbox messages in the queue per receiving host (due, retrying or held). */
-async function countBacklog(db: Db, queue: string): Promise<Map<string, number>> {
+/** Outbox messages queued per receiving host (due, retrying or held), on whichever queue. */
+async function countBacklog(db: Db): Promise<Map<string, number>> {
   const result = await sql<{ host: string | null; backlog: string }>`
     select lower(substring(message->>'inbox' from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/?#]+)')) as host,
       count(*) as backlog
     from queue_messages
-    where queue = ${queue} and message->>'type' = 'outbox'
+    where message->>'type' = 'outbox'
     group by 1`.execute(db);
   return new Map(
     result.rows.flatMap((row) => (row.host === null ? [] : [[row.host, Number(row.backlog)] as [string, number]])),
@@ -174,8 +174,8 @@ async function countBacklog(db: Db, queue: string): Promise<Map<string, number>>
 }
 
 /** Every server delivered to or with deliveries queued, by host. */
-export async function getDeliveryHealth(db: Db, queue: string): Promise<DeliveryHealthView[]> {
-  const [records, backlog] = await Promise.all([listDeliveryHealth(db), countBacklog(db, queue)]);
+export async function getDeliveryHealth(db: Db): Promise<DeliveryHealthView[]> {
+  const [records, backlog] = await Promise.all([listDeliveryHealth(db), countBacklog(db)]);
   const views = records.map((record) => ({
     ...record,
     backlog: backlog.get(record.host) ?? 0,

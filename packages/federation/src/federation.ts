@@ -1,7 +1,14 @@
 // Builds Plenum's Fedify federation: actor, collection and object dispatchers, the inbox
 // listeners, WebFinger handles and NodeInfo. The listeners only translate and check, then call
 // services in @plenum/core.
-import { type Context, createFederation, getUserAgent, type KvStore, type MessageQueue } from "@fedify/fedify";
+import {
+  type Context,
+  createFederation,
+  type FederationQueueOptions,
+  getUserAgent,
+  type KvStore,
+  type MessageQueue,
+} from "@fedify/fedify";
 import {
   Accept,
   Activity,
@@ -52,7 +59,8 @@ const logger = getLogger(["plenum", "federation"]);
 
 export interface FederationOptions {
   kv: KvStore;
-  queue: MessageQueue;
+  /** One queue for everything, or Fedify's inbox, outbox (deliveries) and fan-out queues apart. */
+  queue: MessageQueue | FederationQueueOptions;
   /** Public origin of every ActivityPub id (PLENUM_ORIGIN). */
   origin: string;
   /** Only for loopback tests and labs: lets Fedify fetch from and deliver to private addresses. */

@@ -9,5 +9,5 @@ export { type ParsedActivity, type ParsedObject, parseActivity, parseObject } fr
 export { type Outcome, type ReceiveEnv, type Remote, receiveActivity } from "./inbox/receive.ts";
 export { PostgresKvStore, purgeExpiredKv } from "./kv.ts";
 export { type ResolveError, resolveCommunity } from "./lookup.ts";
-export { FEDIFY_QUEUE, PostgresMessageQueue } from "./mq.ts";
+export { DELIVERY_CONSUMERS, DELIVERY_QUEUE, FEDIFY_QUEUE, PostgresMessageQueue } from "./mq.ts";
 export { type ResolvedObject, type ResolveObjectError, resolveObject } from "./resolve.ts";

@@ -1,5 +1,5 @@
 // The admin's delivery page (/admin/delivery), the page form of GET /api/v3/admin/federation/delivery.
-import { FEDIFY_QUEUE, getDeliveryHealth } from "@plenum/federation";
+import { getDeliveryHealth } from "@plenum/federation";
 import { renderDeliveryPage, renderMessagePage } from "@plenum/web";
 import type { FastifyInstance } from "fastify";
 import type { ApiContext } from "../api/v3/context.ts";
@@ -16,7 +16,7 @@ export function registerDeliveryPages(app: FastifyInstance, api: ApiContext): vo
       const message = ERROR_MESSAGES.not_an_admin ?? "Only admins can do that.";
       return sendPage(reply, renderMessagePage(ctx, { title: "Not for you", message }), 403);
     }
-    const servers = await getDeliveryHealth(runtime.database.db, FEDIFY_QUEUE);
+    const servers = await getDeliveryHealth(runtime.database.db);
     return sendPage(reply, renderDeliveryPage(ctx, { servers }));
   });
 }

@@ -1,6 +1,6 @@
 // GET /api/v3/admin/federation/delivery: delivery health per receiving server, for admins
 // (docs/api.md, "Federation delivery health"). Not a Lemmy call; shaped like Lemmy's admin views.
-import { FEDIFY_QUEUE, getDeliveryHealth } from "@plenum/federation";
+import { getDeliveryHealth } from "@plenum/federation";
 import type { FastifyInstance } from "fastify";
 import { fail } from "../errors.ts";
 import type { ApiContext } from "./context.ts";
@@ -13,7 +13,7 @@ export function registerDeliveryRoutes(app: FastifyInstance, api: ApiContext): v
     const me = await api.requireViewer(request, reply);
     if (!me) return reply;
     if (!me.localUser.admin) return fail(reply, "not_an_admin");
-    const servers = await getDeliveryHealth(db, FEDIFY_QUEUE);
+    const servers = await getDeliveryHealth(db);
     return {
       instances: servers.map((server) => ({
         host: server.host,
