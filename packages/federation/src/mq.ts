@@ -1,4 +1,4 @@
-// Fedify's MessageQueue on the queue_messages table (queue "fedify"), through the same durable
+// Fedify's MessageQueue on the queue_messages table (one instance per queue), through the same durable
 // queue the domain events use (packages/core/src/queue). Fedify retries failed deliveries itself
 // (nativeRetrial = false): it enqueues the retry with a delay, which this queue honours.
 // Fedify's outbox messages (deliveries) have their own queue, "fedify_outbox", consumed by several
@@ -45,7 +45,6 @@ export class PostgresMessageQueue implements MessageQueue {
   readonly #db: Db;
   readonly #queue: string;
   readonly #deadServerPolicy: DeadServerPolicy;
-
   readonly #leaseMs: number | undefined;
   readonly #consumers: number;
 
