@@ -165,16 +165,49 @@ describe("posts and comments as ActivityPub objects", () => {
     ]);
   });
 
-  test("deleted posts and comments are served as Tombstones and leave the outbox", async () => {
+  test("deleted posts and comments are served as Tombstones, 410 Gone, and leave the outbox", async () => {
     await alice.deleteComment({ comment_id: commentId, deleted: true });
-    expect((await get(`/comment/${commentId}`)).json()).toEqual(
+    const comment = await get(`/comment/${commentId}`);
+    expect(comment.response.status).toBe(410);
+    expect(comment.response.headers.get("content-type")).toBe("application/activity+json");
+    expect(comment.json()).toEqual(
       expect.objectContaining({ id: `${origin}/comment/${commentId}`, type: "Tombstone", formerType: "Note" }),
     );
     await alice.deletePost({ post_id: linkPostId, deleted: true });
-    const tombstone = (await get(`/post/${linkPostId}`)).json();
+    const post = await get(`/post/${linkPostId}`);
+    expect(post.response.status).toBe(410);
+    const tombstone = post.json();
     expect(tombstone).toMatchObject({ id: `${origin}/post/${linkPostId}`, type: "Tombstone", formerType: "Page" });
     expect(tombstone).not.toHaveProperty("name");
     const outbox = (await get("/c/lobby/outbox")).json();
     expect(outbox.totalItems).toBe(1);
+  });
+
+  test("a post removed by a moderator is gone too; a live one and a reply still answer 200", async () => {
+    await alice.removePost({ post_id: textPostId, removed: true, reason: "test" });
+    const removed = await get(`/post/${textPostId}`);
+    expect(removed.response.status).toBe(410);
+    expect(removed.json()).toMatchObject({ type: "Tombstone", formerType: "Page" });
+    expect((await get(`/comment/${replyId}`)).response.status).toBe(200);
+  });
+
+  test("a removed community and a deleted account are Tombstones, 410 Gone", async () => {
+    await server.user("carol");
+    // No call deletes an account yet; this is the row an account deletion leaves.
+    await server.runtime.database.db
+      .updateTable("persons")
+      .set({ deleted: true })
+      .where("name", "=", "carol")
+      .execute();
+    const person = await get("/u/carol");
+    expect(person.response.status).toBe(410);
+    expect(person.json()).toMatchObject({ id: `${origin}/u/carol`, type: "Tombstone" });
+    expect((await get("/u/alice")).response.status).toBe(200);
+    const lobby = (await alice.getCommunity({ name: "lobby" })).community_view.community.id;
+    await alice.removeCommunity({ community_id: lobby, removed: true, reason: "test" });
+    const community = await get("/c/lobby");
+    expect(community.response.status).toBe(410);
+    expect(community.json()).toMatchObject({ id: communityUrl, type: "Tombstone" });
+    expect((await get("/c/nothing-here")).response.status).toBe(404);
   });
 });

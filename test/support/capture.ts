@@ -13,11 +13,15 @@ export interface CaptureServer {
   requests: CapturedRequest[];
   /** The captured activities POSTed to one path. */
   at(path: string): Record<string, unknown>[];
+  /** Answers every later POST with this status (a failing server: 500; 202 accepts again), or
+   *  "never": keeps the request open without an answer (a hanging server) until close(). */
+  answerWith(status: number | "never"): void;
   close(): Promise<void>;
 }
 
 export async function startCaptureServer(): Promise<CaptureServer> {
   const requests: CapturedRequest[] = [];
+  let status: number | "never" = 202;
   const server = createServer(async (request, response) => {
     if (request.method !== "POST") {
       response.writeHead(404).end();
@@ -28,7 +32,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     try {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
       requests.push({ path: request.url ?? "", headers: request.headers, body });
-      response.writeHead(202).end();
+      if (status !== "never") response.writeHead(status).end();
     } catch {
       response.writeHead(400).end();
     }
@@ -40,6 +44,9 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     origin: `http://127.0.0.1:${address.port}`,
     requests,
     at: (path) => requests.filter((r) => r.path === path).map((r) => r.body),
+    answerWith(next) {
+      status = next;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -1,6 +1,8 @@
 // Real Plenum instances for federation tests: each has its own database, listens on its own
 // loopback port, and runs its own worker, so activities really travel signed over HTTP through
 // the durable queue. PLENUM_ALLOW_PRIVATE_ADDRESS is on only here (loopback).
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
 import { createServer } from "node:net";
 import {
   type AdminOutcome,
@@ -13,7 +15,18 @@ import {
 } from "@plenum/server";
 import type { FastifyInstance } from "fastify";
 import { LemmyHttp } from "lemmy-js-client";
-import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { createTestDatabase, type TestDatabase, testDatabaseUrl } from "./database.ts";
+
+const WORKER_SCRIPT = new URL("../../packages/server/src/bin/worker.ts", import.meta.url).pathname;
+
+/** An instance's worker running as its own process (`npm run worker`). */
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** What it wrote to stdout and stderr so far (for failure messages). */
+  output(): string;
+  /** Kills it at once (SIGKILL: no graceful shutdown, leased messages stay leased) and waits for its exit. */
+  kill(): Promise<void>;
+}
 
 /** The password every test user gets. */
 export const INSTANCE_PASSWORD = "correct horse battery";
@@ -33,6 +46,11 @@ export interface TestInstance {
   restart(): Promise<void>;
   startWorker(): void;
   stopWorker(): Promise<void>;
+  /**
+   * Runs this instance's worker as a separate process on the same database and settings (start
+   * the instance with worker: false). Needs PostgreSQL: PGlite lives inside the test process.
+   */
+  startWorkerProcess(): WorkerProcess;
   stop(): Promise<void>;
 }
 
@@ -53,12 +71,14 @@ async function freePort(): Promise<number> {
 export interface StartOptions {
   /** Start without the worker (to inspect what a command left in the queue). */
   worker?: boolean;
+  /** More settings, as environment variables (e.g. PLENUM_DEAD_SERVER_AFTER_SECONDS). */
+  env?: Record<string, string>;
 }
 
 export async function startInstance(options: StartOptions = {}): Promise<TestInstance> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const loaded = loadConfig({
+  const env: Record<string, string> = {
     PORT: String(port),
     HOST: "127.0.0.1",
     PLENUM_ORIGIN: origin,
@@ -66,7 +86,9 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
     LOG_LEVEL: process.env.PLENUM_TEST_LOG_LEVEL ?? "error",
     // Tests act quickly and in bulk; rate limits have their own tests.
     PLENUM_RATE_LIMITS: "off",
-  });
+    ...options.env,
+  };
+  const loaded = loadConfig(env);
   if (!loaded.ok) throw new Error(loaded.errors.join("; "));
   const config = loaded.config;
   const database = await createTestDatabase();
@@ -117,6 +139,25 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
       await worker;
       controller = null;
       worker = null;
+    },
+    startWorkerProcess() {
+      const child = spawn(process.execPath, [WORKER_SCRIPT], {
+        env: { ...process.env, ...env, DATABASE_URL: testDatabaseUrl(database) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout?.on("data", (chunk) => (output += chunk));
+      child.stderr?.on("data", (chunk) => (output += chunk));
+      return {
+        child,
+        output: () => output,
+        async kill() {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = once(child, "exit");
+          child.kill("SIGKILL");
+          await exited;
+        },
+      };
     },
     async stop() {
       await app.close();

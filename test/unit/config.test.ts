@@ -21,8 +21,18 @@ describe("configuration from the environment", () => {
           comment: { max: 6, perSeconds: 600 },
           vote: { max: 180, perSeconds: 60 },
         },
+        // Lemmy's 3 days of failing before a server is dead; a probe an hour.
+        deadServerPolicy: { deadAfterMs: 259_200_000, probeIntervalMs: 3_600_000 },
+        queueLeaseMs: undefined,
       },
     });
+  });
+
+  test("the dead-server rule takes seconds, fractions included, and refuses negatives", () => {
+    const result = loadConfig({ PLENUM_DEAD_SERVER_AFTER_SECONDS: "0.5", PLENUM_DEAD_SERVER_PROBE_SECONDS: "2" });
+    expect(result.ok && result.config.deadServerPolicy).toEqual({ deadAfterMs: 500, probeIntervalMs: 2000 });
+    const negative = loadConfig({ PLENUM_DEAD_SERVER_AFTER_SECONDS: "-1" });
+    expect(negative).toEqual({ ok: false, errors: ["PLENUM_DEAD_SERVER_AFTER_SECONDS: must not be negative"] });
   });
 
   test("the default origin follows PORT; DATABASE_URL selects PostgreSQL", () => {

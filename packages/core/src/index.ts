@@ -21,6 +21,7 @@ export * from "./db/connect.ts";
 export * from "./db/migrate.ts";
 export type * from "./db/schema.ts";
 export * from "./events.ts";
+export * from "./instances/delivery-health.repository.ts";
 export * from "./instances/instance.repository.ts";
 export * from "./instances/instance.view.ts";
 export * from "./jobs/jobs.ts";

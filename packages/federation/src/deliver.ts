@@ -6,7 +6,7 @@
 import { exportJwk, type Message } from "@fedify/fedify";
 import { getLogger } from "@logtape/logtape";
 import type { PlenumContext } from "./context.ts";
-import { FEDIFY_QUEUE, PostgresMessageQueue } from "./mq.ts";
+import { DELIVERY_QUEUE, PostgresMessageQueue } from "./mq.ts";
 import type { Json } from "./objects.ts";
 
 const logger = getLogger(["plenum", "federation", "deliver"]);
@@ -63,7 +63,8 @@ export async function deliverJson(
   const keys = await Promise.all(
     keyPairs.map(async (pair) => ({ keyId: pair.keyId.href, privateKey: await exportJwk(pair.privateKey) })),
   );
-  const queue = new PostgresMessageQueue(ctx.data.db, FEDIFY_QUEUE);
+  // Fedify's worker listens on this queue for outbox messages (its `queue.outbox`, runtime.ts).
+  const queue = new PostgresMessageQueue(ctx.data.db, DELIVERY_QUEUE);
   const started = new Date().toISOString();
   for (const target of targets) {
     const orderingKey =

@@ -1,7 +1,14 @@
 // Builds Plenum's Fedify federation: actor, collection and object dispatchers, the inbox
 // listeners, WebFinger handles and NodeInfo. The listeners only translate and check, then call
 // services in @plenum/core.
-import { type Context, createFederation, getUserAgent, type KvStore, type MessageQueue } from "@fedify/fedify";
+import {
+  type Context,
+  createFederation,
+  type FederationQueueOptions,
+  getUserAgent,
+  type KvStore,
+  type MessageQueue,
+} from "@fedify/fedify";
 import {
   Accept,
   Activity,
@@ -38,6 +45,8 @@ import {
 import { toGroup, toPerson } from "./actors.ts";
 import { toOutboxItemJson } from "./bridge.ts";
 import type { FederationContextData, PlenumFederation } from "./context.ts";
+import { noteDeliveryDropped, noteDeliveryError } from "./delivery-health.ts";
+import { toActorTombstone } from "./gone.ts";
 import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./identifiers.ts";
 import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
@@ -54,7 +63,8 @@ const logger = getLogger(["plenum", "federation"]);
 
 export interface FederationOptions {
   kv: KvStore;
-  queue: MessageQueue;
+  /** One queue for everything, or Fedify's inbox, outbox (deliveries) and fan-out queues apart. */
+  queue: MessageQueue | FederationQueueOptions;
   /** Public origin of every ActivityPub id (PLENUM_ORIGIN). */
   origin: string;
   /** Only for loopback tests and labs: lets Fedify fetch from and deliver to private addresses. */
@@ -64,6 +74,20 @@ export interface FederationOptions {
 }
 
 type Ctx = Context<FederationContextData>;
+
+/** A local actor that existed and was deleted (or removed): served as a Tombstone, 410 Gone. */
+async function isGoneActor(ctx: Ctx, identifier: string): Promise<boolean> {
+  const ref = parseActorIdentifier(identifier);
+  if (ref?.kind === "community") {
+    const row = await findLocalCommunityByName(ctx.data.db, ref.name);
+    return row !== undefined && (row.deleted || row.removed);
+  }
+  if (ref?.kind === "person") {
+    const row = await findLocalPersonByName(ctx.data.db, ref.name);
+    return row?.deleted === true;
+  }
+  return false;
+}
 
 async function actorRow(ctx: Ctx, identifier: string) {
   const ref = parseActorIdentifier(identifier);
@@ -93,12 +117,15 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     documentLoaderFactory: () => cachedDocumentLoader(options.kv, loaderOptions),
     contextLoaderFactory: () => cachedDocumentLoader(options.kv, loaderOptions),
     authenticatedDocumentLoaderFactory: (identity) => boundedAuthenticatedLoader(identity, loaderOptions),
+    // Delivery outcomes per server (delivery-health.ts); the circuit breaker keeps its defaults.
+    onOutboxError: noteDeliveryError,
+    circuitBreaker: { onActivityDrop: noteDeliveryDropped },
   });
 
   federation
     .setActorDispatcher("/{+identifier}", async (ctx, identifier) => {
       const actor = await actorRow(ctx, identifier);
-      if (!actor) return null;
+      if (!actor) return (await isGoneActor(ctx, identifier)) ? toActorTombstone(ctx.getActorUri(identifier)) : null;
       const keys = await ctx.getActorKeyPairs(identifier);
       return actor.kind === "community" ? toGroup(ctx, actor.row, keys) : toPerson(ctx, actor.row, keys);
     })
@@ -161,7 +188,7 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     });
 
   // Local posts and comments at their ids, as Lemmy serves them; deleted or removed ones as
-  // Tombstones. Remote ones are not ours to serve (404), nor are ids that are not numbers.
+  // Tombstones (answered 410 Gone by the HTTP mount: gone.ts). Remote ones are not ours to serve (404), nor are ids that are not numbers.
   federation.setObjectDispatcher(Page, "/post/{id}", async (ctx, values) => {
     if (!/^\d+$/.test(values.id)) return null;
     const view = await getPostObjectView(ctx.data.db, values.id);

@@ -1,5 +1,6 @@
 // Configuration from environment variables, validated once at start-up. docs/operations.md lists
 // every variable; keep the two in step.
+import { DEFAULT_DEAD_SERVER_POLICY, type DeadServerPolicy } from "@plenum/core";
 import { z } from "zod";
 
 const booleanFlag = z
@@ -88,6 +89,12 @@ const rateLimits = z.string().transform((value, ctx): RateLimits => {
   return limits;
 });
 
+/** A duration in seconds (fractions allowed), as milliseconds. */
+const seconds = z.coerce
+  .number({ message: "must be a number of seconds" })
+  .min(0, { message: "must not be negative" })
+  .transform((value) => Math.round(value * 1000));
+
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
   message: "must be one of fatal, error, warn, info, debug, trace, silent",
 });
@@ -102,6 +109,9 @@ const schema = z.object({
   PLENUM_TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: logLevel.default("info"),
   PLENUM_RATE_LIMITS: rateLimits.default(DEFAULT_RATE_LIMITS),
+  PLENUM_DEAD_SERVER_AFTER_SECONDS: seconds.optional(),
+  PLENUM_DEAD_SERVER_PROBE_SECONDS: seconds.optional(),
+  PLENUM_QUEUE_LEASE_SECONDS: seconds.optional(),
 });
 
 export interface Config {
@@ -114,6 +124,10 @@ export interface Config {
   logLevel: z.infer<typeof logLevel>;
   /** Per-IP limits of the API's write actions; null turns them off (tests, benchmarks). */
   rateLimits: RateLimits;
+  /** When a receiving server counts as dead and how often it is probed (docs/federation.md, "Delivery"). */
+  deadServerPolicy: DeadServerPolicy;
+  /** Milliseconds a worker holds a queue message it took; undefined: the queue's LEASE_MS (5 min). */
+  queueLeaseMs: number | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -143,6 +157,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: e.PLENUM_TRUST_PROXY,
       logLevel: e.LOG_LEVEL,
       rateLimits: e.PLENUM_RATE_LIMITS,
+      deadServerPolicy: {
+        deadAfterMs: e.PLENUM_DEAD_SERVER_AFTER_SECONDS ?? DEFAULT_DEAD_SERVER_POLICY.deadAfterMs,
+        probeIntervalMs: e.PLENUM_DEAD_SERVER_PROBE_SECONDS ?? DEFAULT_DEAD_SERVER_POLICY.probeIntervalMs,
+      },
+      queueLeaseMs: e.PLENUM_QUEUE_LEASE_SECONDS,
     },
   };
 }

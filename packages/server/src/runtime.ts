@@ -23,6 +23,9 @@ import {
 } from "@plenum/core";
 import {
   createPlenumFederation,
+  DELIVERY_CONSUMERS,
+  DELIVERY_QUEUE,
+  FEDIFY_QUEUE,
   type FederationContextData,
   handleDomainEvent,
   PLENUM_VERSION,
@@ -59,6 +62,19 @@ export interface RuntimeOptions {
   logger?: Logger;
 }
 
+/** Fedify's queues: inbox and fan-out messages on "fedify", one at a time; deliveries on their own
+ *  queue with several consumers (packages/federation/src/mq.ts). */
+function fedifyQueues(database: DatabaseHandle, config: Config) {
+  const leaseMs = config.queueLeaseMs;
+  const incoming = new PostgresMessageQueue(database.db, FEDIFY_QUEUE, { leaseMs });
+  const deliveries = new PostgresMessageQueue(database.db, DELIVERY_QUEUE, {
+    leaseMs,
+    deadServerPolicy: config.deadServerPolicy,
+    consumers: DELIVERY_CONSUMERS,
+  });
+  return { inbox: incoming, fanout: incoming, outbox: deliveries };
+}
+
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database =
@@ -70,7 +86,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   await ensureSite(database.db);
   const federation = createPlenumFederation({
     kv: new PostgresKvStore(database.db),
-    queue: new PostgresMessageQueue(database.db),
+    queue: fedifyQueues(database, config),
     origin: config.origin,
     allowPrivateAddress: config.allowPrivateAddress,
     // Queues are consumed only where runWorker is called (npm start, npm run worker).
@@ -110,6 +126,7 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal, options: 
     federation.startQueue(contextData, { signal }),
     consumeQueue(database.db, EVENTS_QUEUE, (message) => handleDomainEvent(context, message as DomainEvent), {
       signal,
+      leaseMs: runtime.config.queueLeaseMs,
       onError: (error, message) => logger.error({ err: error, event: message }, "domain event handler failed"),
     }),
     consumeQueue(
@@ -127,6 +144,7 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal, options: 
         ),
       {
         signal,
+        leaseMs: runtime.config.queueLeaseMs,
         onError: (error, message) => logger.error({ err: error, job: message }, "background job failed"),
       },
     ),

@@ -12,6 +12,7 @@ export {
   type SettingsForm,
 } from "./pages/auth.ts";
 export { type CommentTreeOptions, communityPath, personPath } from "./pages/content.ts";
+export { type DeliveryPage, type DeliveryServer, renderDeliveryPage } from "./pages/delivery.ts";
 export {
   type CommunitiesPage,
   type CommunityPage,

@@ -415,6 +415,24 @@ export interface FederationListTable {
   published_at: CreatedAt;
 }
 
+/** What deliveries to one receiving server (inbox host with port) have met, and whether it is dead. */
+export interface DeliveryHealthTable {
+  host: string;
+  last_success_at: NullableTimestamp;
+  last_failure_at: NullableTimestamp;
+  last_error: string | null;
+  /** Start of the current run of failures; null after a success. */
+  failing_since: NullableTimestamp;
+  consecutive_failures: Counter;
+  /** bigint counters come back from pg as strings. */
+  total_successes: ColumnType<string, string | number | undefined, string | number>;
+  total_failures: ColumnType<string, string | number | undefined, string | number>;
+  skipped_deliveries: ColumnType<string, string | number | undefined, string | number>;
+  dead_since: NullableTimestamp;
+  next_probe_at: NullableTimestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** Ids of activities applied from other servers (inbound deduplication). */
 export interface ReceivedActivityTable {
   ap_id: string;
@@ -479,6 +497,7 @@ export interface Database {
   comment_reports: CommentReportTable;
   modlog: ModlogTable;
   federation_lists: FederationListTable;
+  delivery_health: DeliveryHealthTable;
 }
 
 export type InstanceRow = Selectable<InstanceTable>;

@@ -26,6 +26,9 @@ export function wake(queue: string): void {
 
 export interface ConsumeOptions {
   signal?: AbortSignal;
+  /** Milliseconds a claimed message stays leased (LEASE_MS unless set): how long a message held
+   *  by a killed consumer waits before another takes it. */
+  leaseMs?: number;
   onError?: (error: unknown, message: unknown) => void;
 }
 
@@ -63,7 +66,7 @@ export async function consumeQueue(
     while (!signal?.aborted) {
       let claimed: Awaited<ReturnType<typeof claimMessage>>;
       try {
-        claimed = await claimMessage(db, queue, LEASE_MS);
+        claimed = await claimMessage(db, queue, options.leaseMs ?? LEASE_MS);
         failures = 0;
       } catch (error) {
         // The database is unreachable or restarting: keep the consumer alive and try again.

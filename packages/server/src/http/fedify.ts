@@ -2,7 +2,7 @@
 // it wraps the raw request in a web stream eagerly, which stalls large form posts to ordinary
 // routes (stack-verified.md §3). Here the body is read lazily, and only inbox posts reach Fedify.
 import type { IncomingMessage } from "node:http";
-import type { FederationContextData, PlenumFederation } from "@plenum/federation";
+import { type FederationContextData, type PlenumFederation, withGoneStatus } from "@plenum/federation";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 /** Largest inbox body accepted, in bytes. Lemmy's and Mastodon's activities are a few kB; 1 MiB
@@ -97,6 +97,8 @@ export function mountFedify(
     }
     // Not ours (or a browser wanting HTML): fall through to Fastify's routes.
     if (response === notFound || response === notAcceptable) return;
+    // A deleted post or comment is served as its Tombstone, with 410 Gone (federation/src/gone.ts).
+    if (request.method === "GET" || request.method === "HEAD") response = await withGoneStatus(response);
     reply.code(response.status);
     response.headers.forEach((value, name) => {
       reply.header(name, value);

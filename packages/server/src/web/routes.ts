@@ -8,6 +8,7 @@ import { registerAccountPages } from "./account-pages.ts";
 import { registerActions } from "./actions.ts";
 import { registerContentPages } from "./content-pages.ts";
 import { pageRequest, sendPage } from "./context.ts";
+import { registerDeliveryPages } from "./delivery-pages.ts";
 import { registerFeeds } from "./feeds.ts";
 import { registerMegathreadPages } from "./megathread-pages.ts";
 import { registerModerationPages } from "./moderation-pages.ts";
@@ -65,4 +66,5 @@ export async function registerWeb(app: FastifyInstance, api: ApiContext): Promis
   registerFeeds(app, api);
   registerMegathreadPages(app, api);
   registerModerationPages(app, api);
+  registerDeliveryPages(app, api);
 }

@@ -250,7 +250,7 @@ export function renderAdminPage(ctx: PageContext, page: AdminPage): string {
     { title: "Admin" },
     html`<section class="card">
 <h1>Admin</h1>
-<nav class="tabs" aria-label="Sections"><a href="#settings">Settings</a><a href="#applications">Applications (${page.applications.length})</a><a href="#admins">Admins</a><a href="#bans">Bans</a><a href="#instances">Instances</a><a href="/reports">Reports</a><a href="/modlog">Modlog</a></nav>
+<nav class="tabs" aria-label="Sections"><a href="#settings">Settings</a><a href="#applications">Applications (${page.applications.length})</a><a href="#admins">Admins</a><a href="#bans">Bans</a><a href="#instances">Instances</a><a href="/admin/delivery">Delivery</a><a href="/reports">Reports</a><a href="/modlog">Modlog</a></nav>
 ${page.notice ? html`<p class="notice" role="status">${page.notice}</p>` : null}
 ${errorList(page.errors)}
 </section>

@@ -7,6 +7,7 @@ import { registerBlockRoutes } from "./block.ts";
 import { registerCommentRoutes } from "./comment.ts";
 import { registerCommunityRoutes } from "./community.ts";
 import type { ApiContext } from "./context.ts";
+import { registerDeliveryRoutes } from "./delivery.ts";
 import { registerMegathreadRoutes } from "./megathread.ts";
 import { registerModerationRoutes } from "./moderation.ts";
 import { registerPostRoutes } from "./post.ts";
@@ -38,6 +39,7 @@ export async function registerApiV3(app: FastifyInstance, context: ApiContext): 
       registerBlockRoutes(api, context);
       registerSearchRoutes(api, context);
       registerModerationRoutes(api, context);
+      registerDeliveryRoutes(api, context);
     },
     { prefix: "/api/v3" },
   );
