@@ -250,6 +250,16 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
       return void response.writeHead(202).end();
     }
     if (request.method !== "GET") return void response.writeHead(405).end();
+    // NodeInfo as Mastodon serves it: the discovery document, then 2.0 naming the software.
+    if (url.pathname === "/.well-known/nodeinfo") {
+      const rel = "http://nodeinfo.diaspora.software/ns/schema/2.0";
+      return json(response, 200, { links: [{ rel, href: `${origin}/nodeinfo/2.0` }] }, "application/json");
+    }
+    if (url.pathname === "/nodeinfo/2.0") {
+      const software = { name: "mastodon", version: "4.8.0-alpha.1" };
+      const body = { version: "2.0", software, protocols: ["activitypub"], openRegistrations: false };
+      return json(response, 200, body, 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"');
+    }
     if (url.pathname === "/.well-known/webfinger") {
       const resource = url.searchParams.get("resource") ?? "";
       const name = /^acct:([^@]+)@(.+)$/.exec(resource);

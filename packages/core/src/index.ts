@@ -23,6 +23,7 @@ export type * from "./db/schema.ts";
 export * from "./events.ts";
 export * from "./instances/instance.repository.ts";
 export * from "./instances/instance.view.ts";
+export * from "./instances/instance-software.ts";
 export * from "./jobs/jobs.ts";
 export * from "./keys/key-pairs.ts";
 export * from "./links/http-url.ts";
