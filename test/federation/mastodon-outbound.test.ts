@@ -1,8 +1,9 @@
 // What a community on A sends to a Mastodon follower (the Mastodon-like test peer) and to a
 // threadiverse follower (bob on B, a real Plenum instance) side by side. The peer's Follow is
 // accepted at once with the Follow embedded; A learns from the peer's NodeInfo that it runs
-// Mastodon; the peer then gets each new post once, as Announce{object: <post URL>}, and nothing
-// for comments, votes or edits, while B gets every activity wrapped as before.
+// Mastodon; the peer then gets each new post once, as Announce{object: <post URL>} (undone when
+// the post is deleted), and nothing for comments, votes or edits, while B gets every activity
+// wrapped as before.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   type Db,
@@ -27,6 +28,9 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
   let alice: LemmyHttp;
   let lobbyId: number;
   let lobbyUrl: string;
+  let firstId: number;
+  let firstUrl: string;
+  let commentId: number;
 
   const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
   /** The Announces that reached the peer, in order of arrival. */
@@ -90,7 +94,8 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
 
   test("the Mastodon follower gets each post once, by URL, and no comments, votes or edits", async () => {
     const first = await alice.createPost({ community_id: lobbyId, name: "Hello", body: "Some **bold** words" });
-    const firstUrl = first.post_view.post.ap_id;
+    firstId = first.post_view.post.id;
+    firstUrl = first.post_view.post.ap_id;
     await waitUntil(() => announcesAtPeer().length >= 1, "the post's Announce at the peer");
     const [announce] = announcesAtPeer();
     expect(announce).toMatchObject({
@@ -121,6 +126,7 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     await alice.likePost({ post_id: first.post_view.post.id, score: 0 });
     await alice.editPost({ post_id: first.post_view.post.id, name: "Hello again" });
     const commentUrl = comment.comment_view.comment.ap_id;
+    commentId = comment.comment_view.comment.id;
     await waitUntil(async () => (await findCommentByApId(dbOf(b), commentUrl)) !== undefined, "the comment on B");
     await waitUntil(async () => (await findPostByApId(dbOf(b), firstUrl))?.title === "Hello again", "the edit on B");
     await waitUntil(async () => (await findPostByApId(dbOf(b), firstUrl))?.score === 0, "the vote on B");
@@ -131,6 +137,22 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     await waitUntil(() => announcesAtPeer().length >= 2, "the second post's Announce at the peer");
     expect(announcesAtPeer().map((activity) => activity.object)).toEqual([firstUrl, second.post_view.post.ap_id]);
     expect(peer.received.map((r) => r.activity.type)).toEqual(["Accept", "Announce", "Announce"]);
+  });
+
+  test("deleting a post takes its boost back, restoring it boosts it again; deleting a comment sends nothing", async () => {
+    const [boost] = announcesAtPeer();
+    await alice.deleteComment({ comment_id: commentId, deleted: true });
+    await alice.deletePost({ post_id: firstId, deleted: true });
+    await waitUntil(() => peer.received.some((r) => r.activity.type === "Undo"), "the Undo at the peer");
+    expect(peer.received.find((r) => r.activity.type === "Undo")?.activity).toMatchObject({
+      type: "Undo",
+      actor: lobbyUrl,
+      object: { type: "Announce", id: boost?.id, actor: lobbyUrl, object: firstUrl },
+    });
+    await alice.deletePost({ post_id: firstId, deleted: false });
+    await waitUntil(() => announcesAtPeer().length >= 3, "the Announce again at the peer");
+    expect(announcesAtPeer()[2]).toMatchObject({ id: boost?.id, object: firstUrl });
+    expect(peer.received.map((r) => r.activity.type)).toEqual(["Accept", "Announce", "Announce", "Undo", "Announce"]);
   });
 
   test("the Plenum follower reads the author's pronouns from the profile field, not doubled in the name", async () => {

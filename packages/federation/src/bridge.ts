@@ -37,7 +37,7 @@ import {
 import type { PlenumContext } from "./context.ts";
 import { type Delivery, deliveriesFor, deliverJson } from "./deliver.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
-import { createdPostId, postOf, splitByInstanceKind, toPostAnnounceJson } from "./microblog.ts";
+import { postOf, splitByInstanceKind, toMicroblogActivityJson } from "./microblog.ts";
 import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
 
 const logger = getLogger(["plenum", "federation", "bridge"]);
@@ -68,7 +68,7 @@ async function allowed(ctx: PlenumContext, targets: Delivery[]): Promise<Deliver
  * A local community announces `activity` to its followers: one delivery per shared inbox. Servers
  * that read FEP-1b12 (and unknown ones) get every activity wrapped, and a post's Create or Update
  * also as the Page itself with the author as `actor`; microblog servers get only each new post,
- * once (microblog.ts).
+ * once, and its withdrawal (microblog.ts).
  */
 async function announce(ctx: PlenumContext, community: CommunityRow, activity: Json): Promise<void> {
   const followers = await listRemoteFollowers(ctx.data.db, community.id);
@@ -93,10 +93,9 @@ async function announce(ctx: PlenumContext, community: CommunityRow, activity: J
     });
     await deliverJson(ctx, sender, threadiverse, withContext(pageAnnounce), ordered);
   }
-  const created = createdPostId(activity);
-  if (created) {
-    const boost = toPostAnnounceJson(newActivityId(ctx.origin, "announce/page"), group, created);
-    await deliverJson(ctx, sender, microblog, withContext(boost), ordered);
+  if (microblog.length > 0) {
+    const boost = await toMicroblogActivityJson(ctx, group, activity, (type) => newActivityId(ctx.origin, type));
+    if (boost) await deliverJson(ctx, sender, microblog, withContext(boost), ordered);
   }
 }
 

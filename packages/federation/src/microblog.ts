@@ -6,7 +6,11 @@
 // how Mastodon itself boosts (federation-wire-formats.md §3.1) and what PieFed sends them
 // (features-and-ranking.md §4.8). Mastodon fetches the post by id even when it is embedded
 // (§3.5), so embedding it would only add bytes and a copy that may be stale by the time it is read.
-import { findInstanceSoftware, hostOf, instanceKindOf } from "@plenum/core";
+// When the post is deleted or removed they get Undo of that Announce, which takes the boost out of
+// timelines (Mastodon finds the boost by the Announce's id, so that id is derived from the post's);
+// when it is restored, the Announce again.
+import { createHash } from "node:crypto";
+import { findInstanceSoftware, findPostByApId, hostOf, instanceKindOf } from "@plenum/core";
 import { embeddedType, toAnnounceJson } from "./activities.ts";
 import type { PlenumContext } from "./context.ts";
 import type { Delivery } from "./deliver.ts";
@@ -60,11 +64,55 @@ export async function splitByInstanceKind(
   return { threadiverse, microblog };
 }
 
+type Group = { apId: string; followersUrl: string };
+
+/** The id of the community's Announce of a post: the same every time, so it can be undone. */
+export function postAnnounceId(origin: string, postId: string): string {
+  const digest = createHash("sha256").update(postId).digest("hex").slice(0, 32);
+  return `${origin}/activities/announce/post/${digest}`;
+}
+
 /** The community boosts a post: Announce with the post's URL as object. */
-export function toPostAnnounceJson(
-  id: string,
-  community: { apId: string; followersUrl: string },
-  postId: string,
-): Json {
-  return toAnnounceJson(id, community, postId);
+export function toPostAnnounceJson(origin: string, community: Group, postId: string): Json {
+  return toAnnounceJson(postAnnounceId(origin, postId), community, postId);
+}
+
+/** The URL a Delete deletes, and whether the activity is the Undo of that Delete (a restore). */
+function deletion(activity: Json): { objectId: string; restored: boolean } | null {
+  const idOf = (value: unknown) =>
+    typeof value === "string"
+      ? value
+      : typeof (value as Json | null)?.id === "string"
+        ? String((value as Json).id)
+        : null;
+  if (activity.type === "Delete") {
+    const objectId = idOf(activity.object);
+    return objectId ? { objectId, restored: false } : null;
+  }
+  const inner = activity.object as Json | null;
+  if (activity.type === "Undo" && inner && typeof inner === "object" && inner.type === "Delete") {
+    const objectId = idOf(inner.object);
+    return objectId ? { objectId, restored: true } : null;
+  }
+  return null;
+}
+
+/**
+ * What microblog followers are sent for an activity the community announces, or null: a new
+ * post's Announce, Undo of it when the post is deleted or removed, the Announce again when it is
+ * restored. Comments, votes and edits send nothing.
+ */
+export async function toMicroblogActivityJson(
+  ctx: PlenumContext,
+  community: Group,
+  activity: Json,
+  newActivityId: (type: string) => string,
+): Promise<Json | null> {
+  const created = createdPostId(activity);
+  if (created) return toPostAnnounceJson(ctx.origin, community, created);
+  const deleted = deletion(activity);
+  if (deleted === null || !(await findPostByApId(ctx.data.db, deleted.objectId))) return null;
+  const announce = toPostAnnounceJson(ctx.origin, community, deleted.objectId);
+  if (deleted.restored) return announce;
+  return { ...toAnnounceJson(newActivityId("undo"), community, announce), type: "Undo" };
 }
