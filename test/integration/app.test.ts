@@ -173,6 +173,14 @@ describe("the app", () => {
     expect(selfLinks(await finger("acct:lobby@plenum.test"))).toEqual([`${ORIGIN}/c/lobby`]);
     const missing = await app.inject({ method: "GET", url: "/.well-known/webfinger?resource=acct:!alice@plenum.test" });
     expect(missing.statusCode).toBe(404);
+    // A deleted person no longer takes the name from the community.
+    await runtime.database.db
+      .updateTable("persons")
+      .set({ deleted: true })
+      .where("name", "=", "commons")
+      .where("local", "=", true)
+      .execute();
+    expect(selfLinks(await finger("acct:commons@plenum.test"))).toEqual([`${ORIGIN}/c/commons`]);
   });
 
   test("an unknown community is a 404 page for browsers and servers alike", async () => {

@@ -19,6 +19,8 @@ const logger = getLogger(["plenum", "federation", "nodeinfo"]);
 const NODEINFO_2_REL = /^https?:\/\/nodeinfo\.diaspora\.software\/ns\/schema\/2\.(\d+)$/;
 /** Instances asked per refresh run: the daily run spreads a large set over later runs. */
 const REFRESH_BATCH = 200;
+/** Instances asked at once: a few slow servers (10 s each at most) do not hold up the rest. */
+const REFRESH_CONCURRENCY = 8;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -89,6 +91,9 @@ export async function refreshInstanceSoftware(db: Db, options: LoaderOptions, no
     new Date(now.getTime() - INSTANCE_SOFTWARE_REFRESH_INTERVAL_MS),
     REFRESH_BATCH,
   );
-  for (const { actorId } of due) await detectInstanceSoftware(db, actorId, options);
+  for (let start = 0; start < due.length; start += REFRESH_CONCURRENCY) {
+    const batch = due.slice(start, start + REFRESH_CONCURRENCY);
+    await Promise.all(batch.map(({ actorId }) => detectInstanceSoftware(db, actorId, options)));
+  }
   return due.length;
 }

@@ -16,14 +16,24 @@ const AS_TYPE = "https://www.w3.org/ns/activitystreams#type";
 
 /** The actor identifier (actor dispatcher) a WebFinger acct: name stands for, or null. */
 export async function actorForHandle(ctx: PlenumContext, handle: string): Promise<string | null> {
-  const { db } = ctx.data;
   if (handle.startsWith("!")) {
-    const community = await findLocalCommunityByName(db, handle.slice(1));
+    const community = await liveCommunity(ctx, handle.slice(1));
     return community ? communityIdentifier(community.name) : null;
   }
-  if (await findLocalPersonByName(db, handle)) return personIdentifier(handle);
-  if (await findLocalCommunityByName(db, handle)) return communityIdentifier(handle);
+  if (await livePerson(ctx, handle)) return personIdentifier(handle);
+  if (await liveCommunity(ctx, handle)) return communityIdentifier(handle);
   return null;
+}
+
+/** Deleted persons and deleted or removed communities are not served, so they do not take a name. */
+async function livePerson(ctx: PlenumContext, name: string) {
+  const person = await findLocalPersonByName(ctx.data.db, name);
+  return person && !person.deleted ? person : undefined;
+}
+
+async function liveCommunity(ctx: PlenumContext, name: string) {
+  const community = await findLocalCommunityByName(ctx.data.db, name);
+  return community && !community.deleted && !community.removed ? community : undefined;
 }
 
 /** Links added after the actor's own: the community's `self` link when a person has its name. */
@@ -31,9 +41,8 @@ export const extraWebFingerLinks: WebFingerLinksDispatcher<FederationContextData
   const match = /^acct:([^@!]+)@/.exec(resource.href);
   if (!match?.[1]) return [];
   const name = decodeURIComponent(match[1]);
-  const { db } = ctx.data;
-  const [person, community] = await Promise.all([findLocalPersonByName(db, name), findLocalCommunityByName(db, name)]);
-  if (!person || !community || community.deleted || community.removed) return [];
+  const [person, community] = await Promise.all([livePerson(ctx, name), liveCommunity(ctx, name)]);
+  if (!person || !community) return [];
   return [
     {
       rel: "self",
