@@ -9,6 +9,7 @@ import {
   findLocalCommunityByName,
   INSTANCE_SOFTWARE_REFRESH_INTERVAL_MS,
   instanceKindOf,
+  setFederationLists,
   upsertFollow,
   upsertRemotePerson,
 } from "@plenum/core";
@@ -107,5 +108,21 @@ describe("instance software from NodeInfo", () => {
     const after = await stored(remoteHost);
     expect(after?.software).toBe("akkoma");
     expect(after?.checkedAt?.getTime()).toBeGreaterThan(before?.getTime() ?? Number.POSITIVE_INFINITY);
+  });
+
+  test("a blocked instance is not asked, only marked as checked", async () => {
+    broken = false;
+    software = "misskey";
+    const db = api.runtime.database.db;
+    await setFederationLists(db, { blocked: [remoteHost], localHost: "127.0.0.1" });
+    const asked = hits.length;
+    const before = (await stored(remoteHost))?.checkedAt;
+    const later = new Date(Date.now() + 5 * INSTANCE_SOFTWARE_REFRESH_INTERVAL_MS);
+    expect(await refreshInstanceSoftware(db, FETCH, later)).toBe(1);
+    expect(hits.length).toBe(asked);
+    const after = await stored(remoteHost);
+    expect(after?.software).toBe("akkoma");
+    expect(after?.checkedAt?.getTime()).toBeGreaterThan(before?.getTime() ?? Number.POSITIVE_INFINITY);
+    await setFederationLists(db, { blocked: [], localHost: "127.0.0.1" });
   });
 });

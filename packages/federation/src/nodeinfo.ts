@@ -8,6 +8,7 @@ import {
   findInstanceSoftware,
   hostOf,
   INSTANCE_SOFTWARE_REFRESH_INTERVAL_MS,
+  instanceAllowed,
   listFollowerInstancesDueForSoftwareCheck,
   recordInstanceSoftware,
 } from "@plenum/core";
@@ -69,9 +70,14 @@ export async function fetchNodeInfoSoftware(
   }
 }
 
-/** Asks the instance of `actorId` for its software and records the answer (or its absence). */
+/**
+ * Asks the instance of `actorId` for its software and records the answer (or its absence). An
+ * instance the site's lists exclude is not asked (nothing is fetched from there), only marked as
+ * checked, so it does not stay first in line for the refresh.
+ */
 export async function detectInstanceSoftware(db: Db, actorId: string, options: LoaderOptions): Promise<void> {
-  const found = await fetchNodeInfoSoftware(new URL(actorId).origin, options);
+  const allowed = await instanceAllowed(db, hostOf(actorId));
+  const found = allowed ? await fetchNodeInfoSoftware(new URL(actorId).origin, options) : null;
   await recordInstanceSoftware(db, hostOf(actorId), found, new Date());
   logger.info("Instance {host} runs {software}", { host: hostOf(actorId), software: found?.software ?? "(unknown)" });
 }
