@@ -9,6 +9,7 @@ import * as federatedContent from "./migrations/2026-11-28T0500_federated_conten
 import * as megathreads from "./migrations/2026-11-28T0600_megathreads.ts";
 import * as moderation from "./migrations/2026-11-28T0700_moderation.ts";
 import * as deliveryHealth from "./migrations/2026-11-28T0810_delivery_health.ts";
+import * as instanceSoftware from "./migrations/2026-11-28T0820_instance_software.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28T0000_init": init,
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-28T0600_megathreads": megathreads,
   "2026-11-28T0700_moderation": moderation,
   "2026-11-28T0810_delivery_health": deliveryHealth,
+  "2026-11-28T0820_instance_software": instanceSoftware,
 };
 
 /** The replaceable SQL functions, re-applied after the migrations on every run (see the file). */

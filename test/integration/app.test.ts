@@ -142,6 +142,47 @@ describe("the app", () => {
     });
   });
 
+  test("WebFinger with a person and a community of one name: the person first, the community by ! or URL", async () => {
+    for (const argv of [
+      ["create-user", "commons", "--password", "correct horse battery"],
+      ["create-community", "commons", "--title", "Commons", "--mod", "alice"],
+    ]) {
+      const outcome = await runAdminCommand(runtime, argv);
+      if (!outcome.ok) throw new Error(outcome.message);
+    }
+    const finger = async (resource: string) =>
+      (
+        await app.inject({ method: "GET", url: `/.well-known/webfinger?resource=${encodeURIComponent(resource)}` })
+      ).json();
+    const selfLinks = (answer: { links: { rel: string; href: string }[] }) =>
+      answer.links.filter((link) => link.rel === "self").map((link) => link.href);
+    // Mastodon takes the first self link: the person. Lemmy tries each for the type it wants.
+    const both = await finger("acct:commons@plenum.test");
+    expect(both.subject).toBe("acct:commons@plenum.test");
+    expect(selfLinks(both)).toEqual([`${ORIGIN}/u/commons`, `${ORIGIN}/c/commons`]);
+    expect(both.links[both.links.length - 1]).toEqual({
+      rel: "self",
+      type: AP,
+      href: `${ORIGIN}/c/commons`,
+      properties: { "https://www.w3.org/ns/activitystreams#type": "Group" },
+    });
+    expect(selfLinks(await finger("acct:!commons@plenum.test"))).toEqual([`${ORIGIN}/c/commons`]);
+    expect(selfLinks(await finger(`${ORIGIN}/c/commons`))).toEqual([`${ORIGIN}/c/commons`]);
+    expect(selfLinks(await finger(`${ORIGIN}/u/commons`))).toEqual([`${ORIGIN}/u/commons`]);
+    // Names without a twin answer one link.
+    expect(selfLinks(await finger("acct:lobby@plenum.test"))).toEqual([`${ORIGIN}/c/lobby`]);
+    const missing = await app.inject({ method: "GET", url: "/.well-known/webfinger?resource=acct:!alice@plenum.test" });
+    expect(missing.statusCode).toBe(404);
+    // A deleted person no longer takes the name from the community.
+    await runtime.database.db
+      .updateTable("persons")
+      .set({ deleted: true })
+      .where("name", "=", "commons")
+      .where("local", "=", true)
+      .execute();
+    expect(selfLinks(await finger("acct:commons@plenum.test"))).toEqual([`${ORIGIN}/c/commons`]);
+  });
+
   test("an unknown community is a 404 page for browsers and servers alike", async () => {
     const html = await app.inject({ method: "GET", url: "/c/nowhere", headers: { accept: "text/html" } });
     expect(html.statusCode).toBe(404);

@@ -1,6 +1,8 @@
 // Posts and comments as ActivityPub objects: a Page and a Note at their ids in Lemmy's shapes,
 // exactly application/activity+json, Tombstones once deleted, HTML requests left to the pages,
 // and the community's outbox (Announce(Create(Page))) and featured collection (pinned Pages).
+// Pages also carry what Mastodon shows (summary, url, a #community Hashtag), and every post and
+// comment mentions its community, so Mastodon addresses replies to the Group.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { LemmyHttp } from "lemmy-js-client";
 import { type ApiServer, startApiServer } from "../support/api.ts";
@@ -78,8 +80,14 @@ describe("posts and comments as ActivityPub objects", () => {
       content: "<p>Look <strong>here</strong></p>\n",
       mediaType: "text/html",
       source: { content: "Look **here**", mediaType: "text/markdown" },
+      summary: "Look here",
+      url: `${origin}/post/${linkPostId}`,
       attachment: [{ type: "Link", href: "https://example.com/article" }],
       image: { type: "Image", url: "https://example.com/thumb.png" },
+      tag: [
+        { type: "Hashtag", href: communityUrl, name: "#lobby" },
+        { type: "Mention", href: communityUrl, name: `@lobby@${new URL(origin).host}` },
+      ],
       sensitive: false,
       commentsEnabled: true,
       stickied: false,
@@ -93,16 +101,18 @@ describe("posts and comments as ActivityPub objects", () => {
     const page = (await get(`/post/${textPostId}`)).json();
     expect(page).toMatchObject({
       type: "Page",
+      url: `${origin}/post/${textPostId}`,
       attachment: [],
       sensitive: true,
       commentsEnabled: false,
       stickied: true,
     });
     expect(page).not.toHaveProperty("content");
+    expect(page).not.toHaveProperty("summary");
     expect(page).not.toHaveProperty("language");
   });
 
-  test("comments are Notes replying to the post or to their parent, mentioning its author", async () => {
+  test("comments are Notes replying to the post or to their parent, mentioning its author and community", async () => {
     const note = (await get(`/comment/${commentId}`)).json();
     expect(note).toMatchObject({
       id: `${origin}/comment/${commentId}`,
@@ -113,7 +123,10 @@ describe("posts and comments as ActivityPub objects", () => {
       inReplyTo: `${origin}/post/${linkPostId}`,
       content: "<p>First <em>comment</em></p>\n",
       source: { content: "First *comment*", mediaType: "text/markdown" },
-      tag: [{ type: "Mention", href: `${origin}/u/alice`, name: `@alice@${new URL(origin).host}` }],
+      tag: [
+        { type: "Mention", href: `${origin}/u/alice`, name: `@alice@${new URL(origin).host}` },
+        { type: "Mention", href: communityUrl, name: `@lobby@${new URL(origin).host}` },
+      ],
       cc: [`${origin}/u/alice`],
       distinguished: false,
     });
@@ -121,8 +134,30 @@ describe("posts and comments as ActivityPub objects", () => {
     expect(reply).toMatchObject({
       attributedTo: `${origin}/u/bob`,
       inReplyTo: `${origin}/comment/${commentId}`,
-      tag: [{ type: "Mention", href: `${origin}/u/alice` }],
+      tag: [
+        { type: "Mention", href: `${origin}/u/alice` },
+        { type: "Mention", href: communityUrl },
+      ],
     });
+  });
+
+  test("a person's pronouns are a PropertyValue profile field and, for Lemmy, part of the name", async () => {
+    const { client: carol } = await server.user("carol");
+    await carol.saveUserSettings({ display_name: "Carol", pronouns: ["she/her"] } as never);
+    const person = (await get("/u/carol")).json();
+    expect(person).toMatchObject({
+      type: "Person",
+      preferredUsername: "carol",
+      name: "Carol [she/her]",
+      attachment: { type: "PropertyValue", name: "Pronouns", value: "she/her" },
+    });
+    // The schema.org terms Mastodon reads profile fields by.
+    expect(JSON.stringify(person["@context"])).toContain("schema:PropertyValue");
+    const { client: dana } = await server.user("dana");
+    await dana.saveUserSettings({ pronouns: ["they/them", "any"] } as never);
+    expect((await get("/u/dana")).json()).toMatchObject({ name: "dana [they/them, any]" });
+    // Without pronouns the name is the display name alone.
+    expect((await get("/u/alice")).json()).not.toHaveProperty("name");
   });
 
   test("browsers asking for HTML are not answered with ActivityPub JSON", async () => {

@@ -24,6 +24,7 @@ export * from "./events.ts";
 export * from "./instances/delivery-health.repository.ts";
 export * from "./instances/instance.repository.ts";
 export * from "./instances/instance.view.ts";
+export * from "./instances/instance-software.ts";
 export * from "./jobs/jobs.ts";
 export * from "./keys/key-pairs.ts";
 export * from "./links/http-url.ts";

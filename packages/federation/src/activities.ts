@@ -60,9 +60,13 @@ export function toUndoJson(id: string, { actor, community }: Addressing, undone:
  * A community's Announce of an activity (FEP-1b12): to the public, cc its followers, with the
  * activity as received: every member and value kept. (The queues store JSON as jsonb, which may
  * reorder members; neither JSON-LD nor the JCS canonicalization of FEP-8b32 proofs depends on
- * member order.)
+ * member order.) The object is a URL for the boosts microblog servers get (microblog.ts).
  */
-export function toAnnounceJson(id: string, community: { apId: string; followersUrl: string }, object: Json): Json {
+export function toAnnounceJson(
+  id: string,
+  community: { apId: string; followersUrl: string },
+  object: Json | string,
+): Json {
   return { id, type: "Announce", actor: community.apId, to: [AS_PUBLIC], cc: [community.followersUrl], object };
 }
 

@@ -6,6 +6,7 @@ import {
   type CommunityRow,
   ensureInstance,
   hostOf,
+  nameWithPronouns,
   type PersonRow,
   renderMarkdown,
   upsertRemoteCommunity,
@@ -57,10 +58,16 @@ export function toPerson(ctx: PlenumContext, person: PersonRow, keys: ActorKeyPa
     id,
     url: id,
     preferredUsername: person.name,
-    name: person.display_name,
+    // Lemmy shows no profile fields, so pronouns also go in the name as Hexbear writes them
+    // ("alice [she/her]"); a Plenum reading this strips them again (displayNameOf).
+    name:
+      person.pronouns.length > 0
+        ? nameWithPronouns(person.display_name ?? person.name, person.pronouns)
+        : person.display_name,
     summary: renderMarkdown(person.bio) || null,
     source: markdownSource(person.bio),
-    // Pronouns as a profile field, which Mastodon shows and PieFed reads (features-and-ranking.md §3).
+    // Pronouns as a profile field, which Mastodon shows and PieFed reads (features-and-ranking.md §3);
+    // Fedify adds the schema.org terms (PropertyValue, value) to the context.
     attachments:
       person.pronouns.length > 0 ? [new PropertyValue({ name: "Pronouns", value: person.pronouns.join(", ") })] : [],
     inbox: ctx.getInboxUri(identifier),
@@ -76,6 +83,27 @@ export function toPerson(ctx: PlenumContext, person: PersonRow, keys: ActorKeyPa
   };
   // Lemmy publishes bot accounts as Service.
   return person.bot ? new Service(values) : new Person(values);
+}
+
+/**
+ * A remote person's display name without the " [pronouns]" that Plenum and Hexbear append for
+ * Lemmy, when the bracket repeats the actor's Pronouns profile field (so our own shape read back
+ * is not stored as "alice [she/her]" beside the pronouns). Other brackets are part of the name.
+ */
+async function displayNameOf(ctx: PlenumContext, actor: Actor): Promise<string | null> {
+  const name = actor.name?.toString() ?? null;
+  const bracket = name === null ? null : /^(.*\S)\s*\[([^\]]+)\]$/.exec(name);
+  if (name === null || bracket === null) return name;
+  const [, bare, inBracket] = bracket as unknown as [string, string, string];
+  const normalize = (value: string) => value.replace(/\s+/g, " ").trim().toLowerCase();
+  for await (const attachment of actor.getAttachments({ documentLoader: ctx.documentLoader, suppressError: true })) {
+    if (!(attachment instanceof PropertyValue) || attachment.name?.toString().toLowerCase() !== "pronouns") continue;
+    if (normalize(attachment.value?.toString() ?? "") === normalize(inBracket)) {
+      // A display name that was only the handle plus pronouns was no display name at all.
+      return bare === actor.preferredUsername?.toString() ? null : bare;
+    }
+  }
+  return name;
 }
 
 export type PersistedActor = { kind: "person"; row: PersonRow } | { kind: "community"; row: CommunityRow };
@@ -117,7 +145,7 @@ export async function persistActor(ctx: PlenumContext, actor: Actor): Promise<Pe
   if (actor instanceof Person || actor instanceof Service) {
     const row = await upsertRemotePerson(db, {
       ...common,
-      display_name: actor.name?.toString() ?? null,
+      display_name: await displayNameOf(ctx, actor),
       bio: actor.summary?.toString() ?? null,
       bot: actor instanceof Service,
     });

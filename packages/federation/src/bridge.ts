@@ -7,8 +7,9 @@
 //     └─ community is local  → Announce(activity) to the followers' shared inboxes
 //   activity received by a local community → Announce(activity verbatim) likewise
 //
-// Posts (Create/Update of a Page) are announced a second time as Announce(Page), which is what
-// Mastodon understands (Lemmy does the same; federation-wire-formats.md §2.8).
+// Posts (Create/Update of a Page) are announced a second time as Announce(Page), as Lemmy does
+// (federation-wire-formats.md §2.8). Followers on microblog servers (Mastodon and kin) get only
+// an Announce of each new post (microblog.ts).
 import { Accept, Follow, type Recipient, Undo } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
@@ -26,7 +27,6 @@ import {
   type PostObjectView,
 } from "@plenum/core";
 import {
-  embeddedType,
   newActivityId,
   toAnnounceJson,
   toCreateOrUpdateJson,
@@ -37,6 +37,7 @@ import {
 import type { PlenumContext } from "./context.ts";
 import { type Delivery, deliveriesFor, deliverJson } from "./deliver.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { postOf, splitByInstanceKind, toMicroblogActivityJson } from "./microblog.ts";
 import { moderationActivity } from "./moderation-out.ts";
 import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
 
@@ -52,9 +53,6 @@ function recipientOf(actor: PersonRow | CommunityRow): Recipient {
 
 const activityId = (ctx: PlenumContext, type: string) => new URL(newActivityId(ctx.origin, type));
 
-/** The types of object that are posts when created or updated (Lemmy's Page and its kin). */
-const POST_TYPES = new Set(["Page", "Article", "Video", "Event", "Question"]);
-
 /** Deliveries to instances the site's lists allow (docs/api.md, "Instance lists"): not blocked,
  *  and listed when there is an allow list. */
 async function allowed(ctx: PlenumContext, targets: Delivery[]): Promise<Delivery[]> {
@@ -67,20 +65,11 @@ async function allowed(ctx: PlenumContext, targets: Delivery[]): Promise<Deliver
   });
 }
 
-/** Whether an activity creates or updates a post (and so is also announced as the bare Page). */
-function createsPost(activity: Json): Json | null {
-  if (activity.type !== "Create" && activity.type !== "Update") return null;
-  const type = embeddedType(activity);
-  const object = activity.object as Json;
-  if (type === null) return null;
-  // A Note without inReplyTo is a post too (Mastodon, Mitra).
-  if (POST_TYPES.has(type) || (type === "Note" && object.inReplyTo == null)) return object;
-  return null;
-}
-
 /**
- * A local community announces `activity` to its followers: one delivery per shared inbox. For a
- * post's Create or Update it also announces the Page itself, with the author as `actor`.
+ * A local community announces `activity` to its followers: one delivery per shared inbox. Servers
+ * that read FEP-1b12 (and unknown ones) get every activity wrapped, and a post's Create or Update
+ * also as the Page itself with the author as `actor`; microblog servers get only each new post,
+ * once, and its withdrawal (microblog.ts).
  */
 async function announce(ctx: PlenumContext, community: CommunityRow, activity: Json): Promise<void> {
   const followers = await listRemoteFollowers(ctx.data.db, community.id);
@@ -91,17 +80,23 @@ async function announce(ctx: PlenumContext, community: CommunityRow, activity: J
     followersUrl: community.followers_url ?? ctx.data.urls.followers(community.ap_id),
   };
   const sender = communityIdentifier(community.name);
+  const ordered = { orderingKey: community.ap_id };
+  const { threadiverse, microblog } = await splitByInstanceKind(ctx, targets);
   const innerType = typeof activity.type === "string" ? activity.type.toLowerCase() : "activity";
   const wrapped = toAnnounceJson(newActivityId(ctx.origin, `announce/${innerType}`), group, activity);
-  await deliverJson(ctx, sender, targets, withContext(wrapped), { orderingKey: community.ap_id });
-  const page = createsPost(activity);
+  await deliverJson(ctx, sender, threadiverse, withContext(wrapped), ordered);
+  const page = postOf(activity);
   if (page) {
     const { "@context": _context, ...bare } = page;
     const pageAnnounce = toAnnounceJson(newActivityId(ctx.origin, "announce/page"), group, {
       ...bare,
       actor: activity.actor,
     });
-    await deliverJson(ctx, sender, targets, withContext(pageAnnounce), { orderingKey: community.ap_id });
+    await deliverJson(ctx, sender, threadiverse, withContext(pageAnnounce), ordered);
+  }
+  if (microblog.length > 0) {
+    const boost = await toMicroblogActivityJson(ctx, group, activity, (type) => newActivityId(ctx.origin, type));
+    if (boost) await deliverJson(ctx, sender, microblog, withContext(boost), ordered);
   }
 }
 

@@ -47,7 +47,7 @@ import { toOutboxItemJson } from "./bridge.ts";
 import type { FederationContextData, PlenumFederation } from "./context.ts";
 import { noteDeliveryDropped, noteDeliveryError } from "./delivery-health.ts";
 import { toActorTombstone } from "./gone.ts";
-import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./identifiers.ts";
+import { parseActorIdentifier } from "./identifiers.ts";
 import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
 import { onUndone } from "./inbox/undo.ts";
@@ -55,6 +55,7 @@ import { toCryptoKeyPairs } from "./keys.ts";
 import { boundedAuthenticatedLoader, cachedDocumentLoader } from "./loader.ts";
 import { isGone, toNoteJson, toPageJson, toTombstoneJson, withContext } from "./objects.ts";
 import { PreparedActivity, PreparedNote, PreparedPage } from "./raw.ts";
+import { actorForHandle, extraWebFingerLinks } from "./webfinger.ts";
 
 /** Plenum's version as published in NodeInfo and the User-Agent. */
 export const PLENUM_VERSION = "0.1.0";
@@ -135,12 +136,9 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
       const owner = actor.kind === "community" ? { communityId: actor.row.id } : { personId: actor.row.id };
       return toCryptoKeyPairs(await findKeyPairs(ctx.data.db, owner));
     })
-    // acct:name@host names a community first, as on Lemmy where !name and @name share WebFinger.
-    .mapHandle(async (ctx, handle) => {
-      if (await findLocalCommunityByName(ctx.data.db, handle)) return communityIdentifier(handle);
-      if (await findLocalPersonByName(ctx.data.db, handle)) return personIdentifier(handle);
-      return null;
-    });
+    // A person first, then the community (webfinger.ts explains why).
+    .mapHandle(actorForHandle);
+  federation.setWebFingerLinksDispatcher(extraWebFingerLinks);
 
   // Lemmy publishes only the number of followers, not who they are.
   federation

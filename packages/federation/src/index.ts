@@ -10,4 +10,5 @@ export { type Outcome, type ReceiveEnv, type Remote, receiveActivity } from "./i
 export { PostgresKvStore, purgeExpiredKv } from "./kv.ts";
 export { type ResolveError, resolveCommunity } from "./lookup.ts";
 export { DELIVERY_CONSUMERS, DELIVERY_QUEUE, FEDIFY_QUEUE, PostgresMessageQueue } from "./mq.ts";
+export { detectInstanceSoftware, fetchNodeInfoSoftware, refreshInstanceSoftware } from "./nodeinfo.ts";
 export { type ResolvedObject, type ResolveObjectError, resolveObject } from "./resolve.ts";

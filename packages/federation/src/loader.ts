@@ -61,32 +61,64 @@ async function readBounded(url: string, response: Response, maxBytes: number): P
   return body;
 }
 
+/** A bounded GET: public addresses only (unless allowed), manual redirects up to the limit, the
+ *  body read up to maxBytes (null when the status is not 2xx). */
+async function fetchBounded(
+  request: (url: string) => Request,
+  url: string,
+  options: LoaderOptions,
+  signal: AbortSignal,
+  redirects = 0,
+): Promise<{ url: string; response: Response; body: Uint8Array<ArrayBuffer> | null }> {
+  if (!options.allowPrivateAddress) await validatePublicUrl(url);
+  const response = await fetch(request(url), { redirect: "manual", signal });
+  const location = response.headers.get("location");
+  if (response.status >= 300 && response.status < 400 && location) {
+    await response.body?.cancel();
+    if (redirects >= FETCH_MAX_REDIRECTS) throw new FetchError(url, `more than ${FETCH_MAX_REDIRECTS} redirects`);
+    return fetchBounded(request, new URL(location, url).href, options, signal, redirects + 1);
+  }
+  if (!response.ok) await response.body?.cancel();
+  const body = response.ok ? await readBounded(url, response, options.maxBytes ?? FETCH_MAX_BYTES) : null;
+  return { url: response.url || url, response, body };
+}
+
 /** An unauthenticated loader: public addresses only (unless allowed), bounded time and size. */
 export function boundedDocumentLoader(options: LoaderOptions): DocumentLoader {
   const timeoutMs = options.timeoutMs ?? FETCH_TIMEOUT_MS;
-  const maxBytes = options.maxBytes ?? FETCH_MAX_BYTES;
+  const request = (url: string) => createActivityPubRequest(url, { userAgent: options.userAgent });
   async function load(url: string, signal: AbortSignal, redirects: number): Promise<RemoteDocument> {
     if (url in preloadedContexts) {
       return { contextUrl: null, documentUrl: url, document: preloadedContexts[url] };
     }
-    if (!options.allowPrivateAddress) await validatePublicUrl(url);
-    const response = await fetch(createActivityPubRequest(url, { userAgent: options.userAgent }), {
-      redirect: "manual",
-      signal,
-    });
-    const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.body?.cancel();
-      if (redirects >= FETCH_MAX_REDIRECTS) throw new FetchError(url, `more than ${FETCH_MAX_REDIRECTS} redirects`);
-      return load(new URL(location, url).href, signal, redirects + 1);
-    }
-    const body = response.ok ? await readBounded(url, response, maxBytes) : null;
+    const fetched = await fetchBounded(request, url, options, signal, redirects);
     // Fedify's own parser handles content types, Link headers and alternates from here.
-    const bounded = new Response(body, { status: response.status, headers: response.headers });
-    Object.defineProperty(bounded, "url", { value: response.url || url });
+    const bounded = new Response(fetched.body, { status: fetched.response.status, headers: fetched.response.headers });
+    Object.defineProperty(bounded, "url", { value: fetched.url });
     return getRemoteDocument(url, bounded, (next: string) => load(next, signal, redirects + 1));
   }
   return (url, loaderOptions) => load(url, withTimeout(loaderOptions?.signal, timeoutMs), 0);
+}
+
+/**
+ * A plain JSON document (NodeInfo, not ActivityPub) under the same bounds as the loaders: null
+ * when the server answers with an error status or something that is not JSON.
+ */
+export async function fetchBoundedJson(url: string, options: LoaderOptions): Promise<unknown> {
+  const request = (target: string) =>
+    new Request(target, { headers: { Accept: "application/json", "User-Agent": options.userAgent } });
+  const { body } = await fetchBounded(
+    request,
+    url,
+    options,
+    AbortSignal.timeout(options.timeoutMs ?? FETCH_TIMEOUT_MS),
+  );
+  if (body === null) return null;
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return null;
+  }
 }
 
 /** How long fetched documents are cached in the KvStore, as Fedify's built-in loader does. */

@@ -3,6 +3,17 @@ import { type CommunityRow, err, findCommunityByApId, ok, type Result } from "@p
 import { persistActor } from "./actors.ts";
 import type { PlenumContext } from "./context.ts";
 
+/** The Group among the `self` links a WebFinger handle answers with, if any. */
+async function groupByHandle(ctx: PlenumContext, handle: string): Promise<Group | null> {
+  const answer = await ctx.lookupWebFinger(`acct:${handle.slice(1)}`).catch(() => null);
+  for (const link of answer?.links ?? []) {
+    if (link.rel !== "self" || link.href == null || !link.type?.includes("activity+json")) continue;
+    const object = await ctx.lookupObject(link.href).catch(() => null);
+    if (object instanceof Group) return object;
+  }
+  return null;
+}
+
 export type ResolveError = { type: "not_found"; query: string } | { type: "not_a_community"; query: string };
 
 /**
@@ -17,7 +28,12 @@ export async function resolveCommunity(ctx: PlenumContext, query: string): Promi
     const known = await findCommunityByApId(ctx.data.db, lookup);
     if (known?.local) return ok(known);
   }
-  const object = await ctx.lookupObject(lookup).catch(() => null);
+  const found = await ctx.lookupObject(lookup).catch(() => null);
+  // A person of the same name may come first (Lemmy, Plenum: webfinger.ts); look for the Group.
+  const object =
+    found != null && !(found instanceof Group) && lookup.startsWith("@")
+      ? ((await groupByHandle(ctx, lookup)) ?? found)
+      : found;
   if (object == null) return err({ type: "not_found", query });
   if (!(object instanceof Group)) return err({ type: "not_a_community", query });
   const persisted = await persistActor(ctx, object);

@@ -5,9 +5,10 @@
 // serves it (raw.ts).
 import {
   type CommentObjectView,
+  type CommunityRow,
   hostOf,
   languageById,
-  type PersonRow,
+  markdownToText,
   type PostObjectView,
   renderMarkdown,
   UNDETERMINED_LANGUAGE_ID,
@@ -64,8 +65,37 @@ function contentOf(markdown: string | null): Json {
 }
 
 /** `@name@host`, the name a Mention tag shows. */
-export function handleOf(person: PersonRow): string {
-  return `@${person.name}@${hostOf(person.ap_id)}`;
+export function handleOf(actor: { name: string; ap_id: string }): string {
+  return `@${actor.name}@${hostOf(actor.ap_id)}`;
+}
+
+/**
+ * A Mention of the community, on every post and comment. Mastodon copies a post's mentions into
+ * replies, so a reply written there reaches the Group (and is announced) instead of only the
+ * author; Lemmy 1.0 does the same (features-and-ranking.md §4.4; Lemmy PR #6409).
+ */
+function communityMention(community: CommunityRow): Json {
+  return { type: "Mention", href: community.ap_id, name: handleOf(community) };
+}
+
+/** Characters of a post's `summary`, the plain-text excerpt of its body that Mastodon shows under
+ *  the title (it drops a Page's `content`; federation-wire-formats.md §3.4). 500 is Mastodon's
+ *  own status length, so the excerpt reads like a status there. */
+export const SUMMARY_MAX_CHARS = 500;
+
+/** The body's plain text, cut at a word boundary within SUMMARY_MAX_CHARS (with "…" when cut). */
+export function excerptOf(markdown: string | null): string | undefined {
+  // markdownToText keeps &, < and > escaped, which is what an ActivityStreams summary (HTML) wants.
+  const text = markdownToText(markdown);
+  if (text === "") return undefined;
+  if (text.length <= SUMMARY_MAX_CHARS) return text;
+  let cut = text.slice(0, SUMMARY_MAX_CHARS - 1);
+  const space = cut.lastIndexOf(" ");
+  if (space > SUMMARY_MAX_CHARS / 2) cut = cut.slice(0, space);
+  // Never end inside an entity (&amp;): drop an unterminated one.
+  const amp = cut.lastIndexOf("&");
+  if (amp >= 0 && !cut.slice(amp).includes(";")) cut = cut.slice(0, amp);
+  return `${cut.trimEnd()}…`;
 }
 
 /** Removes undefined members, so absent fields are left out rather than sent as null. */
@@ -84,9 +114,16 @@ export function toPageJson({ post, creator, community }: PostObjectView): Json {
     audience: community.ap_id,
     name: post.title,
     ...contentOf(post.body),
+    // What Mastodon shows of a Page: the title, this excerpt and a link to `url` (not `content`).
+    // Lemmy and PieFed do not read a Page's summary (as a Note's, it would be a content warning).
+    summary: excerptOf(post.body),
+    // The post's web page (its id). Lemmy since 0.18 reads the link only from the attachment.
+    url: post.ap_id,
     // Lemmy reads the link from the first attachment; Mastodon makes its preview card from it.
     attachment: post.url ? [{ type: "Link", href: post.url }] : [],
     image: post.thumbnail_url ? { type: "Image", url: post.thumbnail_url } : undefined,
+    // #community makes the post findable by hashtag on microblogs, as Lemmy's Pages do.
+    tag: [{ type: "Hashtag", href: community.ap_id, name: `#${community.name}` }, communityMention(community)],
     sensitive: post.nsfw,
     commentsEnabled: !post.locked,
     stickied: post.featured_community,
@@ -108,7 +145,7 @@ export function toNoteJson(view: CommentObjectView): Json {
     audience: community.ap_id,
     inReplyTo: parent?.ap_id ?? post.ap_id,
     ...contentOf(comment.body),
-    tag: [{ type: "Mention", href: parentCreator.ap_id, name: handleOf(parentCreator) }],
+    tag: [{ type: "Mention", href: parentCreator.ap_id, name: handleOf(parentCreator) }, communityMention(community)],
     distinguished: comment.distinguished,
     language: languageOf(comment.language_id),
     published: iso(comment.published_at),

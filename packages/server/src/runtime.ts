@@ -33,6 +33,7 @@ import {
   PostgresKvStore,
   PostgresMessageQueue,
   purgeExpiredKv,
+  refreshInstanceSoftware,
 } from "@plenum/federation";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
@@ -45,6 +46,9 @@ const KV_PURGE_INTERVAL_MS = 10 * 60_000;
 /** Milliseconds between megathread scheduler ticks: a thread opens at most this long after its
  *  time. With nothing due a tick is two small indexed queries (core: megathread.scheduler.ts). */
 export const MEGATHREAD_TICK_INTERVAL_MS = 30_000;
+/** Milliseconds between runs of the instance software refresh, which asks again (NodeInfo) each
+ *  follower instance last asked more than a day ago; hourly spreads those over the day. */
+const INSTANCE_SOFTWARE_CHECK_INTERVAL_MS = 60 * 60_000;
 
 export interface Runtime {
   config: Config;
@@ -92,7 +96,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     // Queues are consumed only where runWorker is called (npm start, npm run worker).
     manuallyStartQueue: true,
   });
-  const contextData: FederationContextData = { db: database.db, urls: localUrls(config.origin) };
+  const contextData: FederationContextData = {
+    db: database.db,
+    urls: localUrls(config.origin),
+    remoteFetch: { allowPrivateAddress: config.allowPrivateAddress, userAgent: linkFetchUserAgent(config.origin) },
+  };
   return {
     config,
     logger,
@@ -178,6 +186,14 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal, options: 
       BAN_EXPIRY_INTERVAL_MS,
       () => clearExpiredBans(database.db, (options.clock ?? (() => new Date()))()),
       (error) => logger.error({ err: error }, "clearing expired bans failed"),
+      { runAtStart: true },
+    ),
+    // What software each follower's instance runs decides what it is sent (federation: nodeinfo.ts).
+    runPeriodically(
+      signal,
+      INSTANCE_SOFTWARE_CHECK_INTERVAL_MS,
+      () => refreshInstanceSoftware(database.db, contextData.remoteFetch, (options.clock ?? (() => new Date()))()),
+      (error) => logger.error({ err: error }, "refreshing instance software failed"),
       { runAtStart: true },
     ),
     runPeriodically(

@@ -19,6 +19,8 @@ export interface InstanceTable {
   software_version: string | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** When NodeInfo was last asked for `software` (null: never); instances/instance-software.ts. */
+  software_checked_at: NullableTimestamp;
 }
 
 interface FederatedColumns {

@@ -16,6 +16,7 @@ import {
 import { persistActor } from "../actors.ts";
 import type { FederationContextData } from "../context.ts";
 import { parseActorIdentifier } from "../identifiers.ts";
+import { ensureInstanceSoftware } from "../nodeinfo.ts";
 
 const logger = getLogger(["plenum", "federation", "inbox"]);
 type Ctx = InboxContext<FederationContextData>;
@@ -57,6 +58,8 @@ export async function onFollowed(ctx: Ctx, follow: Follow): Promise<void> {
   }
   await acceptRemoteFollow(ctx.data.db, community.id, persisted.row.id, follow.id.href);
   logger.info("{person} follows {community}", { person: persisted.row.ap_id, community: community.ap_id });
+  // What the follower's server runs decides what the community sends it (microblog.ts).
+  await ensureInstanceSoftware(ctx.data.db, [persisted.row.ap_id], ctx.data.remoteFetch);
 }
 
 /** A remote community accepted a local person's Follow. */
