@@ -1,0 +1,50 @@
+// The Mastodon-like test peer against a real Plenum instance: it finds a community by WebFinger,
+// follows it and gets the Accept (signed, verified by the peer), and its favourite, signed as
+// Mastodon signs (draft-cavage rsa-sha256, `(request-target)` last), is counted.
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { findPostByApId } from "@plenum/core";
+import type { LemmyHttp } from "lemmy-js-client";
+import { startInstance, type TestInstance } from "../support/instances.ts";
+import { type MastodonPeer, startMastodonPeer } from "../support/mastodon-peer.ts";
+import { waitUntil } from "../support/wait.ts";
+
+describe("the Mastodon-like test peer", () => {
+  let a: TestInstance;
+  let peer: MastodonPeer;
+  let alice: LemmyHttp;
+
+  beforeAll(async () => {
+    [a, peer] = await Promise.all([startInstance(), startMastodonPeer()]);
+    alice = await a.user("alice", { admin: true });
+    await alice.createCommunity({ name: "lobby", title: "Lobby" });
+  });
+
+  afterAll(async () => {
+    // The instance first: its worker may still be delivering to the peer.
+    await a?.stop();
+    await peer?.close();
+  });
+
+  test("follows a community found by WebFinger and records the verified Accept", async () => {
+    const mia = peer.account("mia");
+    const host = new URL(a.origin).host;
+    expect(await peer.webfinger(`lobby@${host}`)).toBe(`${a.origin}/c/lobby`);
+    const follow = await peer.follow(mia, `lobby@${host}`);
+    await waitUntil(() => follow.accept !== null, "the Accept to reach the peer");
+    const accept = peer.received.find((r) => r.activity.type === "Accept");
+    expect(accept?.keyId).toMatch(new RegExp(`^${a.origin}/c/lobby#`));
+  });
+
+  test("a favourite sent to the author's server counts as an upvote", async () => {
+    const community = await alice.getCommunity({ name: "lobby" });
+    const created = await alice.createPost({ community_id: community.community_view.community.id, name: "Hello" });
+    const postUrl = created.post_view.post.ap_id;
+    const max = peer.account("max");
+    const sent = await peer.favourite(max, postUrl);
+    expect(sent.results.map((r) => r.status)).toEqual([202]);
+    await waitUntil(
+      async () => (await findPostByApId(a.runtime.database.db, postUrl))?.score === 2,
+      "the favourite to be counted",
+    );
+  });
+});
