@@ -463,10 +463,6 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     return status;
   }
 
-  function statusNumberOf(activityId: string): string {
-    return activityId.replace(/[^0-9]/g, "").slice(-6) || String(sequence);
-  }
-
   const peer: MastodonPeer = {
     origin,
     host,
@@ -497,7 +493,7 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     },
     async unfollow(follower, entry) {
       const undo = {
-        id: `${follower.id}#follows/${statusNumberOf(String(entry.follow.id))}/undo`,
+        id: `${follower.id}#follows/${follows.indexOf(entry) + 1}/undo`,
         type: "Undo",
         actor: follower.id,
         object: entry.follow,
@@ -577,10 +573,17 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     },
     async undo(actor, sent) {
       const inner = sent.activity;
-      sequence += 1;
-      const kind = inner.type === "Announce" ? "announces" : "likes";
+      // Mastodon derives the Undo's id from what it undoes (undo_like_serializer.rb,
+      // undo_announce_serializer.rb): the Like's id plus /undo, the boost's status number.
+      const id =
+        inner.type === "Announce"
+          ? `${actor.id}#announces/${String(inner.id)
+              .replace(/\/activity$/, "")
+              .split("/")
+              .pop()}/undo`
+          : `${String(inner.id)}/undo`;
       const undo: Json = {
-        id: `${actor.id}#${kind}/${sequence}/undo`,
+        id,
         type: "Undo",
         actor: actor.id,
         object: inner,

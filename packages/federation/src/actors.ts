@@ -13,6 +13,7 @@ import {
 } from "@plenum/core";
 import type { PlenumContext } from "./context.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { remotePronouns } from "./pronouns.ts";
 import { toDate, toInstant } from "./temporal.ts";
 
 function markdownSource(markdown: string | null): Source | null {
@@ -118,6 +119,7 @@ export async function persistActor(ctx: PlenumContext, actor: Actor): Promise<Pe
       display_name: actor.name?.toString() ?? null,
       bio: actor.summary?.toString() ?? null,
       bot: actor instanceof Service,
+      pronouns: await remotePronouns(actor),
     });
     return { kind: "person", row };
   }

@@ -37,6 +37,7 @@ import type { FederationContextData, PlenumFederation } from "./context.ts";
 import { communityIdentifier, parseActorIdentifier, personIdentifier } from "./identifiers.ts";
 import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
+import { inboxIdempotencyKey } from "./inbox/microblog.ts";
 import { onUndone } from "./inbox/undo.ts";
 import { toCryptoKeyPairs } from "./keys.ts";
 import { boundedAuthenticatedLoader, cachedDocumentLoader } from "./loader.ts";
@@ -183,6 +184,7 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
 
   federation
     .setInboxListeners("/{+identifier}/inbox", "/inbox")
+    .withIdempotency(inboxIdempotencyKey)
     .on(Follow, onFollowed)
     .on(Accept, onFollowAccepted)
     .on(Undo, onUndone)
