@@ -153,6 +153,29 @@ describe("a Mastodon server and a community on A", () => {
     expect(await page(`/post/${postId}`)).not.toContain("Boosted by");
   });
 
+  test("a boost of a comment is counted on the comment and moves its post's discussion", async () => {
+    const created = await alice.createComment({ post_id: postId, content: "Thanks all" });
+    const commentUrl = created.comment_view.comment.ap_id;
+    const before = await post();
+    const boost = await peer.boost(mia, commentUrl);
+    expect(boost.inboxes).toEqual([`${a.origin}/inbox`]);
+    await settled();
+    const read = await alice.getComment({ id: created.comment_view.comment.id });
+    expect((read.comment_view.counts as unknown as { boosts: number }).boosts).toBe(1);
+    expect((await post()).newest_comment_at?.getTime()).toBeGreaterThan(before.newest_comment_at?.getTime() ?? 0);
+    await peer.undo(mia, boost);
+    await settled();
+    expect((await findCommentByApId(aDb(), commentUrl))?.boost_count).toBe(0);
+  });
+
+  test("an Announce by a group account is not a boost", async () => {
+    const club = peer.account("club", { type: "Group" });
+    const boost = await peer.boost(club, postUrl);
+    expect(boost.results.map((r) => r.status)).toEqual([202]);
+    await settled();
+    expect((await post()).boost_count).toBe(0);
+  });
+
   test("a boost signed by someone else's key is refused with 401 and leaves nothing", async () => {
     const announce = {
       id: `${max.id}/statuses/999/activity`,

@@ -41,6 +41,8 @@ export interface AccountOptions {
   displayName?: string;
   /** Shown as a profile field named "Pronouns"; the value may be HTML, as Mastodon stores it. */
   pronouns?: string;
+  /** The actor type: Person (default), or Group/Service as Mastodon's group and bot accounts are. */
+  type?: "Person" | "Group" | "Service";
 }
 
 /** Something that arrived at one of the peer's inboxes. */
@@ -205,7 +207,7 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     return {
       "@context": CONTEXT,
       id: account.id,
-      type: "Person",
+      type: account.type ?? "Person",
       following: `${account.id}/following`,
       followers: account.followers,
       inbox: account.inbox,
