@@ -123,9 +123,13 @@ describe("a Mastodon server and a community on A", () => {
     expect(again.activity.id).toBe(favourite.activity.id);
     await settled();
     expect(await post()).toMatchObject({ score: 2, upvotes: 2 });
+    // The community announces each of them to B, which follows along with the reused ids too.
+    const scoreOnB = async () => (await findPostByApId(b.runtime.database.db, postUrl))?.score;
+    await waitUntil(async () => (await scoreOnB()) === 2, "B to count the second favourite");
     await peer.undo(max, again);
     await settled();
     expect(await post()).toMatchObject({ score: 1, upvotes: 1 });
+    await waitUntil(async () => (await scoreOnB()) === 1, "B to take the second favourite back");
   });
 
   test("a boost is counted in the API and named on the page; its Undo removes it", async () => {

@@ -187,7 +187,8 @@ async function receiveAnnounce(run: Run, announce: Extract<ParsedActivity, { typ
     ids.push(inner.id);
   }
   if (step.status === "rejected") return step;
-  await completeInboundActivity(db, { ids });
+  const reusable = typeof inner === "string" || "kind" in inner ? [] : reusableIds(inner, step.effect);
+  await completeInboundActivity(db, { ids, reusable });
   return { status: "applied", effect: step.effect, communityId: step.community?.id ?? null };
 }
 
