@@ -161,7 +161,7 @@ describe("the inbox refuses what it must", () => {
     expect(await findPostByApId(aDb(), String((activity.object as Json).id))).toBeUndefined();
   });
 
-  test("a replayed vote counts once, and a replay after its Undo does not bring it back", async () => {
+  test("a replayed vote counts once while it stands; after its Undo the same id is a new vote", async () => {
     const like = { id: `${b.origin}/activities/like/replayed`, type: "Like", actor: bobUrl, object: alicePostUrl };
     expect((await deliver(like)).status).toBe(202);
     await settled();
@@ -176,7 +176,19 @@ describe("the inbox refuses what it must", () => {
     expect((await deliver(undo)).status).toBe(202);
     await settled();
     expect(await alicePost()).toMatchObject({ score: 1, upvotes: 1 });
+    // The Undo again: there is no vote left to take back.
+    await deliver(undo);
+    await settled();
+    expect(await alicePost()).toMatchObject({ score: 1, upvotes: 1 });
+    // Servers reuse a Like's id when the same person likes again after undoing (Mastodon derives
+    // ids from its records), so after an applied Undo the id counts again (docs/federation.md).
     await deliver(like);
+    await settled();
+    expect(await alicePost()).toMatchObject({ score: 2, upvotes: 2 });
+    await deliver(like);
+    await settled();
+    expect(await alicePost()).toMatchObject({ score: 2, upvotes: 2 });
+    await deliver(undo);
     await settled();
     expect(await alicePost()).toMatchObject({ score: 1, upvotes: 1 });
   });

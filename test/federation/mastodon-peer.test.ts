@@ -47,4 +47,20 @@ describe("the Mastodon-like test peer", () => {
       "the favourite to be counted",
     );
   });
+
+  test("reads the post the community announced to its Mastodon follower", async () => {
+    const community = await alice.getCommunity({ name: "lobby" });
+    const created = await alice.createPost({ community_id: community.community_view.community.id, name: "News" });
+    const postUrl = created.post_view.post.ap_id;
+    const announcedHere = async () => {
+      for (const { activity, keyId } of peer.received) {
+        if (activity.type !== "Announce" || !keyId) continue;
+        const shared = await peer.announced(activity).catch(() => null);
+        if (shared?.id === postUrl) return shared;
+      }
+      return null;
+    };
+    await waitUntil(async () => (await announcedHere()) !== null, "the post to be announced to the peer");
+    expect(await announcedHere()).toMatchObject({ type: "Page", name: "News", attributedTo: `${a.origin}/u/alice` });
+  });
 });

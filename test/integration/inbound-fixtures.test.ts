@@ -456,14 +456,13 @@ const ROWS: Row[] = [
 
   // ---- Mastodon ----
   // A top-level Note naming the community in cc and a Mention is a post; the title is its first
-  // line without the mention.
+  // line without the mention, the body the rest.
   wrapped("mastodon/objects/page.json", { applied: "post_created" }, async (db) => {
     const row = await post(db, "https://masto.qa.urbanwildlife.biz/users/mastodon/statuses/110830743680706519");
     expect(row.title).toBe("Variable never resetting at refresh");
     // HTML without a Markdown source is converted to Markdown.
     expect(row.body).toBe(
-      "[@tenforward](https://enterprise.lemmy.ml/c/tenforward) Variable never resetting at refresh\n\n" +
-        "Hi! I'm using a variable to count elements in my generator but every time I generate a new character, " +
+      "Hi! I'm using a variable to count elements in my generator but every time I generate a new character, " +
         "the counter's value carries on from the previous one. Is there a function to reset it (I set it to 0 " +
         "at the beginning of the file)",
     );

@@ -41,6 +41,8 @@ export interface AccountOptions {
   displayName?: string;
   /** Shown as a profile field named "Pronouns"; the value may be HTML, as Mastodon stores it. */
   pronouns?: string;
+  /** The actor type: Person (default), or Group/Service as Mastodon's group and bot accounts are. */
+  type?: "Person" | "Group" | "Service";
 }
 
 /** Something that arrived at one of the peer's inboxes. */
@@ -205,7 +207,7 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     return {
       "@context": CONTEXT,
       id: account.id,
-      type: "Person",
+      type: account.type ?? "Person",
       following: `${account.id}/following`,
       followers: account.followers,
       inbox: account.inbox,
@@ -587,10 +589,17 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     },
     async undo(actor, sent) {
       const inner = sent.activity;
-      sequence += 1;
-      const kind = inner.type === "Announce" ? "announces" : "likes";
+      // Mastodon derives the Undo's id from what it undoes (undo_like_serializer.rb,
+      // undo_announce_serializer.rb): the Like's id plus /undo, the boost's status number.
+      const id =
+        inner.type === "Announce"
+          ? `${actor.id}#announces/${String(inner.id)
+              .replace(/\/activity$/, "")
+              .split("/")
+              .pop()}/undo`
+          : `${String(inner.id)}/undo`;
       const undo: Json = {
-        id: `${actor.id}#${kind}/${sequence}/undo`,
+        id,
         type: "Undo",
         actor: actor.id,
         object: inner,

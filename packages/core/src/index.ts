@@ -4,6 +4,7 @@ export * from "./accounts/login-tokens.ts";
 export * from "./accounts/registration-application.service.ts";
 export * from "./accounts/settings.service.ts";
 export * from "./blocks/block.service.ts";
+export * from "./boosts/boost.service.ts";
 export * from "./comments/comment.ranking.ts";
 export * from "./comments/comment.repository.ts";
 export * from "./comments/comment.service.ts";

@@ -15,6 +15,7 @@ import {
 import type { PlenumContext } from "./context.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
 import { syncRemoteModerators } from "./moderators.ts";
+import { remotePronouns } from "./pronouns.ts";
 import { toDate, toInstant } from "./temporal.ts";
 
 function markdownSource(markdown: string | null): Source | null {
@@ -90,20 +91,15 @@ export function toPerson(ctx: PlenumContext, person: PersonRow, keys: ActorKeyPa
  * Lemmy, when the bracket repeats the actor's Pronouns profile field (so our own shape read back
  * is not stored as "alice [she/her]" beside the pronouns). Other brackets are part of the name.
  */
-async function displayNameOf(ctx: PlenumContext, actor: Actor): Promise<string | null> {
+function displayNameOf(actor: Actor, pronouns: readonly string[]): string | null {
   const name = actor.name?.toString() ?? null;
   const bracket = name === null ? null : /^(.*\S)\s*\[([^\]]+)\]$/.exec(name);
-  if (name === null || bracket === null) return name;
+  if (name === null || bracket === null || pronouns.length === 0) return name;
   const [, bare, inBracket] = bracket as unknown as [string, string, string];
   const normalize = (value: string) => value.replace(/\s+/g, " ").trim().toLowerCase();
-  for await (const attachment of actor.getAttachments({ documentLoader: ctx.documentLoader, suppressError: true })) {
-    if (!(attachment instanceof PropertyValue) || attachment.name?.toString().toLowerCase() !== "pronouns") continue;
-    if (normalize(attachment.value?.toString() ?? "") === normalize(inBracket)) {
-      // A display name that was only the handle plus pronouns was no display name at all.
-      return bare === actor.preferredUsername?.toString() ? null : bare;
-    }
-  }
-  return name;
+  if (normalize(inBracket) !== normalize(pronouns.join(", "))) return name;
+  // A display name that was only the handle plus pronouns was no display name at all.
+  return bare === actor.preferredUsername?.toString() ? null : bare;
 }
 
 export type PersistedActor = { kind: "person"; row: PersonRow } | { kind: "community"; row: CommunityRow };
@@ -143,11 +139,13 @@ export async function persistActor(ctx: PlenumContext, actor: Actor): Promise<Pe
     return { kind: "community", row };
   }
   if (actor instanceof Person || actor instanceof Service) {
+    const pronouns = await remotePronouns(actor);
     const row = await upsertRemotePerson(db, {
       ...common,
-      display_name: await displayNameOf(ctx, actor),
+      display_name: displayNameOf(actor, pronouns),
       bio: actor.summary?.toString() ?? null,
       bot: actor instanceof Service,
+      pronouns,
     });
     return { kind: "person", row };
   }

@@ -50,6 +50,7 @@ import { toActorTombstone } from "./gone.ts";
 import { parseActorIdentifier } from "./identifiers.ts";
 import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
+import { inboxIdempotencyKey } from "./inbox/microblog.ts";
 import { onUndone } from "./inbox/undo.ts";
 import { toCryptoKeyPairs } from "./keys.ts";
 import { boundedAuthenticatedLoader, cachedDocumentLoader } from "./loader.ts";
@@ -212,6 +213,7 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
 
   federation
     .setInboxListeners("/{+identifier}/inbox", "/inbox")
+    .withIdempotency(inboxIdempotencyKey)
     .on(Follow, onFollowed)
     .on(Accept, onFollowAccepted)
     .on(Undo, onUndone)

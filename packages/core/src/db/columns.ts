@@ -103,6 +103,7 @@ export const POST_COLUMNS = allColumnsOf<PostRow>()([
   "downvotes",
   "comment_count",
   "newest_comment_at",
+  "boost_count",
   "hot_rank",
   "hot_rank_active",
   "scaled_rank",
@@ -129,6 +130,7 @@ export const COMMENT_COLUMNS = allColumnsOf<CommentRow>()([
   "upvotes",
   "downvotes",
   "child_count",
+  "boost_count",
   "hot_rank",
   "controversy_rank",
 ]);

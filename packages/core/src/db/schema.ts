@@ -187,6 +187,8 @@ export interface PostTable extends FederatedColumns {
   downvotes: Counter;
   comment_count: Counter;
   newest_comment_at: NullableTimestamp;
+  /** Announces by remote persons (Mastodon boosts); boosts table. */
+  boost_count: Counter;
   hot_rank: Rank;
   hot_rank_active: Rank;
   scaled_rank: Rank;
@@ -210,8 +212,20 @@ export interface CommentTable extends FederatedColumns {
   upvotes: Counter;
   downvotes: Counter;
   child_count: Counter;
+  /** Announces by remote persons (Mastodon boosts); boosts table. */
+  boost_count: Counter;
   hot_rank: Rank;
   controversy_rank: Rank;
+}
+
+export interface BoostTable {
+  id: Id;
+  /** The Announce's id. */
+  ap_id: string;
+  person_id: string;
+  post_id: string | null;
+  comment_id: string | null;
+  created_at: CreatedAt;
 }
 
 export interface PostVoteTable {
@@ -478,6 +492,7 @@ export interface Database {
   comments: CommentTable;
   post_votes: PostVoteTable;
   comment_votes: CommentVoteTable;
+  boosts: BoostTable;
   actor_key_pairs: ActorKeyPairTable;
   site: SiteTable;
   login_tokens: LoginTokenTable;

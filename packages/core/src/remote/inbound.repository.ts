@@ -66,6 +66,31 @@ export async function findVoteByApId(
   return row ? { target: row.target, itemId: row.item_id, personId: row.person_id } : undefined;
 }
 
+/** Whether a person's vote on an item stands (an Undo of a vote that is gone changes nothing). */
+export async function hasVote(db: DbLike, target: VoteTarget, itemId: string, personId: string): Promise<boolean> {
+  const row =
+    target === "post"
+      ? await db
+          .selectFrom("post_votes")
+          .select("person_id")
+          .where("post_id", "=", itemId)
+          .where("person_id", "=", personId)
+          .executeTakeFirst()
+      : await db
+          .selectFrom("comment_votes")
+          .select("person_id")
+          .where("comment_id", "=", itemId)
+          .where("person_id", "=", personId)
+          .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Forgets applied activity ids, so that the same ids may be applied again (see CompletedActivity.reusable). */
+export async function forgetActivitiesReceived(db: DbLike, apIds: readonly string[]): Promise<void> {
+  if (apIds.length === 0) return;
+  await db.deleteFrom("received_activities").where("ap_id", "in", apIds).execute();
+}
+
 /**
  * Whether anyone here follows a community (pending follows count): content of a remote community
  * nobody here follows is not taken in (Lemmy's can_accept_activity_in_community).

@@ -8,6 +8,7 @@ import { type CommunityRow, findPersonByApId, type PersonRow } from "@plenum/cor
 import { persistActor } from "../actors.ts";
 import type { FederationContextData } from "../context.ts";
 import type { Json } from "../objects.ts";
+import { releaseReusedVoteIds } from "./microblog.ts";
 import { type Outcome, type ReceiveEnv, type Remote, receiveActivity } from "./receive.ts";
 
 const logger = getLogger(["plenum", "federation", "inbox"]);
@@ -94,5 +95,6 @@ export async function onContentActivity(ctx: InboxContext<FederationContextData>
   const outcome = await receiveActivity(receiveEnv(ctx), await receivedJson(ctx, activity), {
     signer: activity.actorId.href,
   });
+  await releaseReusedVoteIds(ctx, activity, outcome);
   log(outcome, activity);
 }

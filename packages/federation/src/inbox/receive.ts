@@ -32,6 +32,7 @@ import {
   findVoteByApId,
   getSite,
   hasLocalFollowers,
+  hasVote,
   hostOf,
   htmlToMarkdown,
   htmlToText,
@@ -50,6 +51,7 @@ import {
   wasActivityReceived,
 } from "@plenum/core";
 import type { Json } from "../objects.ts";
+import { bodyAfterTitleLine, type MicroblogStep, receiveBoost, reusableIds, undoBoost } from "./microblog.ts";
 import { applyModeration, applyModerationUndo, applyRemoval } from "./moderation.ts";
 import {
   AS_PUBLIC_IRIS,
@@ -149,7 +151,7 @@ export async function receiveActivity(env: ReceiveEnv, json: unknown, source: { 
   const community = step.community;
   // A local community announces what it accepted from elsewhere (FEP-1b12), verbatim.
   const relay = community?.local ? { communityId: community.id, activity: activity.raw } : undefined;
-  await completeInboundActivity(env.db, { ids: [activity.id], relay });
+  await completeInboundActivity(env.db, { ids: [activity.id], relay, reusable: reusableIds(activity, step.effect) });
   return { status: "applied", effect: step.effect, communityId: community?.id ?? null };
 }
 
@@ -158,7 +160,9 @@ async function receiveAnnounce(run: Run, announce: Extract<ParsedActivity, { typ
   const { db } = run.env;
   if (!sameHost(announce.id, announce.actor)) return rejected("activity_host_mismatch");
   const community = await findCommunityByApId(db, announce.actor);
-  if (!community || community.local) return rejected("announcer_is_not_a_remote_community");
+  // An Announce by a person is a boost (microblog.ts).
+  if (!community) return receiveBoost(run.env, announce);
+  if (community.local) return rejected("announcer_is_not_a_remote_community");
   if (!(await hasLocalFollowers(db, community.id))) return rejected("community_not_followed");
   let inner = announce.object;
   if (typeof inner === "string") {
@@ -190,7 +194,8 @@ async function receiveAnnounce(run: Run, announce: Extract<ParsedActivity, { typ
     ids.push(inner.id);
   }
   if (step.status === "rejected") return step;
-  await completeInboundActivity(db, { ids });
+  const reusable = typeof inner === "string" || "kind" in inner ? [] : reusableIds(inner, step.effect);
+  await completeInboundActivity(db, { ids, reusable });
   return { status: "applied", effect: step.effect, communityId: step.community?.id ?? null };
 }
 
@@ -315,7 +320,8 @@ async function ingestPost(run: Run, post: ParsedPost, context: IngestContext): P
     creatorId: creator.id,
     title,
     url: post.link ? parseHttpUrl(post.link) : null,
-    body: bodyOf(post),
+    // A microblog Note's first line became the title; the rest is the body (microblog.ts).
+    body: post.type === "Note" && !post.title?.trim() ? bodyAfterTitleLine(bodyOf(post)) : bodyOf(post),
     thumbnailUrl: post.image ? parseHttpUrl(post.image) : null,
     // In an NSFW community every post is NSFW (Lemmy).
     nsfw: post.sensitive || community.nsfw,
@@ -486,7 +492,7 @@ async function applyUndo(
   if (typeof inner === "string") {
     // The undone vote named by its id alone.
     const vote = await findVoteByApId(db, inner);
-    if (!vote) return rejected("undone_activity_unknown");
+    if (!vote) return boostStep(await undoBoost(run.env, activity.actor, inner));
     const voter = await findPersonById(db, vote.personId);
     if (voter?.ap_id !== activity.actor) return rejected("inner_actor_mismatch");
     const item =
@@ -512,6 +518,10 @@ async function applyUndo(
       const voter = await findPersonByApId(db, activity.actor);
       // Nothing stored: nothing to take back.
       if (!owner || !voter) return rejected("undone_vote_unknown");
+      // Nor when the vote is gone already (a repeated Undo, whose id may have been freed).
+      if (!(await hasVote(db, comment ? "comment" : "post", comment?.id ?? owner.id, voter.id))) {
+        return rejected("undone_vote_unknown");
+      }
       const community = await communityOfTarget(run, { post: owner, comment: comment ?? null }, activity, announcer);
       if ("status" in community) return community;
       await retractVote(run, comment ? "comment" : "post", comment?.id ?? owner.id, voter.id);
@@ -537,6 +547,8 @@ async function applyUndo(
     case "Lock":
     case "Block":
       return applyModerationUndo(run, { ...inner, audience: activity.audience ?? inner.audience }, announcer);
+    case "Announce":
+      return boostStep(await undoBoost(run.env, activity.actor, inner));
     default:
       return rejected(`unsupported_undo:${inner.type}`);
   }
@@ -553,6 +565,11 @@ export async function takeInObject(
   const run: Run = { env, deadline: Date.now() + FETCH_BUDGET_MS, explicit: true };
   const target = await resolveTarget(run, url, 1);
   return "status" in target ? { ok: false, reason: target.reason } : { ok: true, ...target };
+}
+
+/** A boost's Undo as a step: never announced onward (boosts are not; microblog.ts). */
+function boostStep(step: MicroblogStep): Step {
+  return step.status === "applied" ? applied(step.effect, null) : step;
 }
 
 async function retractVote(run: Run, target: "post" | "comment", itemId: string, personId: string): Promise<void> {

@@ -15,6 +15,7 @@ import {
   isNewSortedMegathread,
   type ListingType,
   type LocalAccount,
+  listBoosters,
   listComments,
   listCommentThread,
   listCommunityViews,
@@ -47,6 +48,8 @@ export const POSTS_PER_PAGE = 20;
 export const COMMENTS_PER_PAGE = 50;
 /** Levels of a thread shown at once; deeper replies are behind "more replies" links. */
 export const THREAD_DEPTH = 6;
+/** Boosters named on a post's page; the rest are counted ("and 12 more"). */
+const BOOSTERS_SHOWN = 10;
 /** Communities per page of the list. */
 const COMMUNITIES_PER_PAGE = 50;
 
@@ -216,7 +219,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
     const defaultSort = (await isNewSortedMegathread(db, postId)) ? "New" : "Hot";
     const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, defaultSort);
     const page = Math.max(1, Number.parseInt(request.query.page ?? "1", 10) || 1);
-    const [comments, moderators, moderates, showContent] = await Promise.all([
+    const [comments, moderators, moderates, showContent, boosters] = await Promise.all([
       listCommentThread(
         db,
         { postId, parent: focus ?? null, sort, page, limit: COMMENTS_PER_PAGE, maxDepth: THREAD_DEPTH },
@@ -225,6 +228,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
       listModerators(db, view.community.id),
       viewer ? canModerate(db, viewer, view.community.id) : false,
       canSeePostContent(db, viewer, view.post),
+      view.post.boost_count > 0 ? listBoosters(db, { postId }, BOOSTERS_SHOWN) : [],
     ]);
     const roots = comments.filter((c) => (focus ? c.comment.parent_id === focus.id : c.comment.parent_id === null));
     const base = focus ? `/comment/${focus.id}` : `/post/${postId}`;
@@ -242,6 +246,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
         isAdmin: viewer?.localUser.admin ?? false,
         isAuthor: viewer?.person.id === view.post.creator_id,
         focusCommentId: focus?.id,
+        boosters,
       }),
     );
   }

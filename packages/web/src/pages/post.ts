@@ -1,5 +1,5 @@
 // A post with its comment tree, a comment's own thread, and the fragments app.js inserts.
-import type { CommentItemView, ModeratorView, PostView } from "@plenum/core";
+import type { CommentItemView, ModeratorView, PersonRow, PostView } from "@plenum/core";
 import { renderMarkdown } from "@plenum/core";
 import { domainOf, personLink, timeAgo } from "../format.ts";
 import { type Html, html, trusted } from "../html.ts";
@@ -33,6 +33,20 @@ export interface PostPage {
   isAuthor: boolean;
   /** When showing one comment's thread: its id, with a link back to the whole post. */
   focusCommentId?: string;
+  /** The first few who boosted the post (post.boost_count says how many did). */
+  boosters?: PersonRow[];
+}
+
+/** "Boosted by 3 people: a, b and 1 more" (boosts come from Mastodon and its kin). */
+function boostedBy(post: PostView["post"], boosters: PersonRow[]): Html | null {
+  const count = post.boost_count;
+  if (count === 0) return null;
+  const links = boosters.map((p) =>
+    personLink({ name: p.name, displayName: p.display_name, pronouns: p.pronouns, href: personPath(p) }),
+  );
+  const listed = links.flatMap((link, index) => (index === 0 ? [link] : [html`, `, link]));
+  const more = count - boosters.length;
+  return html`<p class="meta boosts">Boosted by ${count} ${count === 1 ? "person" : "people"}${listed.length > 0 ? html`: ${listed}` : null}${more > 0 && listed.length > 0 ? html` and ${more} more` : null}</p>`;
 }
 
 function modControls(ctx: PageContext, page: PostPage): Html | null {
@@ -94,6 +108,7 @@ ${post.thumbnail_url && page.showContent ? html`<img class="thumb" src="${post.t
 ${post.embed_title && page.showContent ? html`<p class="muted"><strong>${post.embed_title}</strong>${post.embed_description ? html` — ${post.embed_description}` : null}</p>` : null}
 <p class="meta">by ${personLink({ name: creator.name, displayName: creator.display_name, pronouns: creator.pronouns, href: personPath(creator) })} in <a href="${communityPath(community)}">${community.title}</a> · ${timeAgo(post.published_at)}${post.updated_at ? html` · edited ${timeAgo(post.updated_at)}` : null}${post.featured_community || post.featured_local ? html` · <span class="pinned">Pinned</span>` : null}${post.locked ? html` · <span class="badge">Locked</span>` : null}</p>
 ${post.body && page.showContent ? html`<div class="body">${trusted(renderMarkdown(post.body))}</div>` : null}
+${boostedBy(post, page.boosters ?? [])}
 ${modControls(ctx, page)}
 </div>
 </div>

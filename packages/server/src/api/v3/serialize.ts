@@ -134,6 +134,8 @@ export function toApiPostCounts(post: PostRow) {
     downvotes: post.downvotes,
     published: iso(post.published_at),
     newest_comment_time: iso(post.newest_comment_at ?? post.published_at),
+    // Plenum: boosts by remote persons (Mastodon), counted apart from votes (docs/api.md).
+    boosts: post.boost_count,
   };
 }
 
@@ -163,6 +165,8 @@ export function toApiCommentCounts(comment: CommentRow) {
     downvotes: comment.downvotes,
     published: iso(comment.published_at),
     child_count: comment.child_count,
+    // Plenum: boosts by remote persons (Mastodon), counted apart from votes (docs/api.md).
+    boosts: comment.boost_count,
   };
 }
 
