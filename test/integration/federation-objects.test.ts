@@ -227,16 +227,16 @@ describe("posts and comments as ActivityPub objects", () => {
   });
 
   test("a removed community and a deleted account are Tombstones, 410 Gone", async () => {
-    await server.user("carol");
+    await server.user("erin");
     // No call deletes an account yet; this is the row an account deletion leaves.
     await server.runtime.database.db
       .updateTable("persons")
       .set({ deleted: true })
-      .where("name", "=", "carol")
+      .where("name", "=", "erin")
       .execute();
-    const person = await get("/u/carol");
+    const person = await get("/u/erin");
     expect(person.response.status).toBe(410);
-    expect(person.json()).toMatchObject({ id: `${origin}/u/carol`, type: "Tombstone" });
+    expect(person.json()).toMatchObject({ id: `${origin}/u/erin`, type: "Tombstone" });
     expect((await get("/u/alice")).response.status).toBe(200);
     const lobby = (await alice.getCommunity({ name: "lobby" })).community_view.community.id;
     await alice.removeCommunity({ community_id: lobby, removed: true, reason: "test" });
