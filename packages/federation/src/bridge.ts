@@ -21,6 +21,7 @@ import {
   getPostObjectView,
   hostOf,
   listFederationLists,
+  listInstanceInboxes,
   listRemoteFollowers,
   type PersonRow,
   type PostObjectView,
@@ -37,7 +38,7 @@ import {
 import type { PlenumContext } from "./context.ts";
 import { type Delivery, deliveriesFor, deliverJson } from "./deliver.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
-import { moderationActivity } from "./moderation-out.ts";
+import { communityUpdateActivity, moderationActivity, siteBanActivity } from "./moderation-out.ts";
 import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
 
 const logger = getLogger(["plenum", "federation", "bridge"]);
@@ -278,6 +279,21 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
     case "moderation_action": {
       const found = await moderationActivity(ctx, event);
       if (found) await publish(ctx, found.person, found.community, found.activity);
+      return;
+    }
+    case "community_updated": {
+      const found = await communityUpdateActivity(ctx, event);
+      if (found) await publish(ctx, found.person, found.community, found.activity);
+      return;
+    }
+    case "site_ban_changed": {
+      const found = await siteBanActivity(ctx, event);
+      if (!found) return;
+      // Lemmy sends a site ban to every instance it knows; a person's bans keep their order.
+      const targets = await allowed(ctx, deliveriesFor(await listInstanceInboxes(db), ctx.origin));
+      await deliverJson(ctx, personIdentifier(found.admin.name), targets, withContext(found.activity), {
+        orderingKey: found.banned.ap_id,
+      });
       return;
     }
     case "community_activity_received": {

@@ -89,8 +89,24 @@ export type ModerationActivity =
       expires: Date | null;
       removeData: boolean;
     })
+  /** Update of a Group (a community's settings), told apart from Updates of posts and comments. */
+  | (ActivityBase & { type: "UpdateGroup"; group: ParsedGroupSettings })
   /** A report: Lemmy's reason is summary, Mastodon's content; Mastodon lists several objects. */
   | (ActivityBase & { type: "Flag"; objects: string[]; to: string[]; summary: string | null });
+
+/** The settings an Update(Group) may change; addresses and keys come only from fetching the Group. */
+export interface ParsedGroupSettings {
+  id: string;
+  title: string | null;
+  /** The description: HTML summary, and its Markdown source when given (Lemmy sends both). */
+  html: string | null;
+  markdown: string | null;
+  icon: string | null;
+  banner: string | null;
+  sensitive: boolean;
+  /** Lemmy's postingRestrictedToMods, when given. */
+  postingRestrictedToMods: boolean | null;
+}
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -259,6 +275,25 @@ export function parseObject(value: unknown): ParseResult<ParsedObject> {
   });
 }
 
+/** A Group's settings, from an Update(Group) (Lemmy's community JSON). */
+function parseGroupSettings(value: Json): ParseResult<ParsedGroupSettings> {
+  const id = httpUrl(value.id);
+  if (!id) return fail("group_without_id");
+  const { html, markdown } = contentOf({ content: value.summary, source: value.source });
+  const title = text(value.name)?.trim() || null;
+  return ok({
+    id,
+    title,
+    html,
+    markdown,
+    icon: imageOf(value.icon),
+    banner: imageOf(value.image),
+    // Fedify writes the term out as "as:sensitive".
+    sensitive: value.sensitive === true || value["as:sensitive"] === true,
+    postingRestrictedToMods: typeof value.postingRestrictedToMods === "boolean" ? value.postingRestrictedToMods : null,
+  });
+}
+
 const ACTIVITY_TYPES = new Set([
   "Create",
   "Update",
@@ -294,6 +329,10 @@ export function parseActivity(value: unknown, depth = 0): ParseResult<ParsedActi
   switch (type) {
     case "Create":
     case "Update": {
+      if (type === "Update" && isRecord(value.object) && typeOf(value.object) === "Group") {
+        const group = parseGroupSettings(value.object);
+        return group.ok ? ok({ ...base, type: "UpdateGroup", group: group.value }) : group;
+      }
       const object = parseObject(value.object);
       return object.ok ? ok({ ...base, type, object: object.value }) : object;
     }

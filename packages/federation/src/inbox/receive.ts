@@ -227,6 +227,7 @@ async function apply(run: Run, activity: ParsedActivity, announcer: CommunityRow
     case "Lock":
     case "Block":
     case "Flag":
+    case "UpdateGroup":
       return applyModeration(run, activity, announcer);
   }
 }
@@ -536,7 +537,12 @@ async function applyUndo(
     }
     case "Lock":
     case "Block":
-      return applyModerationUndo(run, { ...inner, audience: activity.audience ?? inner.audience }, announcer);
+      return applyModerationUndo(
+        run,
+        { ...inner, audience: activity.audience ?? inner.audience },
+        announcer,
+        activity.raw,
+      );
     default:
       return rejected(`unsupported_undo:${inner.type}`);
   }
