@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   ensureInstance,
+  findLocalPersonByName,
   setFederationLists,
   upsertFollow,
   upsertRemoteCommunity,
@@ -174,6 +175,74 @@ describe("activities sent for a local person's content", () => {
     expect(all[5]).toMatchObject({ type: "Undo", object: { type: "Delete", object: postUrl } });
     // Nothing about the remote community went to the lobby's followers.
     expect(solo.at("/u/r3/inbox").every((announce) => announce.actor === lobbyUrl)).toBe(true);
+  });
+
+  test("a site ban goes to every known instance; an edit of the lobby is announced as Update(Group)", async () => {
+    const db = a.runtime.database.db;
+    await a.user("eve");
+    const eve = await findLocalPersonByName(db, "eve");
+    if (!eve) throw new Error("no eve");
+    const [sharedBefore, soloBefore] = [remote.at("/inbox").length, solo.at("/u/r3/inbox").length];
+    const expires = Math.floor(Date.now() / 1000) + 3600;
+    await alice.banPerson({ person_id: Number(eve.id), ban: true, remove_data: true, reason: "spam", expires });
+    await alice.banPerson({ person_id: Number(eve.id), ban: false });
+    // One copy per known instance (the shared inbox, else a personal one), signed by the admin.
+    const shared = (await delivered(remote, "/inbox", sharedBefore + 2)).slice(sharedBefore);
+    const personal = (await delivered(solo, "/u/r3/inbox", soloBefore + 2)).slice(soloBefore);
+    const lifted = {
+      type: "Block",
+      actor: aliceUrl,
+      to: [PUBLIC],
+      object: eve.ap_id,
+      target: `${a.origin}/`,
+    };
+    const block = {
+      type: "Block",
+      actor: aliceUrl,
+      to: [PUBLIC],
+      object: eve.ap_id,
+      target: `${a.origin}/`,
+      removeData: true,
+      summary: "spam",
+      expires: new Date(expires * 1000).toISOString(),
+    };
+    for (const [ban, unban] of [shared, personal]) {
+      expect(ban).toMatchObject(block);
+      // The regenerated Block of the lifting has no end, as Lemmy's.
+      expect(unban?.object).not.toHaveProperty("expires");
+      expect(unban).toMatchObject({
+        type: "Undo",
+        actor: aliceUrl,
+        restoreData: false,
+        object: { ...lifted, removeData: false, summary: "" },
+      });
+    }
+    const banRequest = remote.requests.filter((r) => r.path === "/inbox").at(-2);
+    const signature = String(banRequest?.headers["signature-input"] ?? banRequest?.headers.signature ?? "");
+    expect(signature).toContain(`${aliceUrl}#main-key`);
+
+    await alice.editCommunity({ community_id: lobbyId, title: "The Lobby, renamed", posting_restricted_to_mods: true });
+    const [announce] = (await delivered(remote, "/inbox", sharedBefore + 3)).slice(sharedBefore + 2);
+    expect(announce).toMatchObject({
+      type: "Announce",
+      actor: lobbyUrl,
+      object: {
+        type: "Update",
+        actor: aliceUrl,
+        to: [lobbyUrl, PUBLIC],
+        audience: lobbyUrl,
+        object: {
+          type: "Group",
+          id: lobbyUrl,
+          preferredUsername: "lobby",
+          name: "The Lobby, renamed",
+          sensitive: false,
+          postingRestrictedToMods: true,
+          inbox: `${lobbyUrl}/inbox`,
+          publicKey: { id: `${lobbyUrl}#main-key`, owner: lobbyUrl },
+        },
+      },
+    });
   });
 
   test("nothing is delivered to a blocked instance", async () => {
