@@ -7,10 +7,13 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   ensureInstance,
   findLocalPersonByName,
+  findPersonByApId,
+  findPostById,
   setFederationLists,
   upsertFollow,
   upsertRemoteCommunity,
   upsertRemotePerson,
+  writePostReport,
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
 import { type CaptureServer, startCaptureServer } from "../support/capture.ts";
@@ -243,6 +246,38 @@ describe("activities sent for a local person's content", () => {
         },
       },
     });
+  });
+
+  test("a report's resolution goes to the reporter's server only, as Resolve of the Flag", async () => {
+    const db = a.runtime.database.db;
+    const [sharedStart, soloStart] = [remote.at("/inbox").length, solo.at("/u/r3/inbox").length];
+    const post = await alice.createPost({ community_id: lobbyId, name: "Reported" });
+    await delivered(remote, "/inbox", sharedStart + 2);
+    await delivered(solo, "/u/r3/inbox", soloStart + 2);
+    const postUrl = `${a.origin}/post/${post.post_view.post.id}`;
+    const r3 = await findPersonByApId(db, `${solo.origin}/u/r3`);
+    const postRow = await findPostById(db, String(post.post_view.post.id));
+    if (!r3 || !postRow) throw new Error("missing rows");
+    // r3's report, as their Flag would have filed it.
+    const report = await writePostReport(db, { reporterId: r3.id, post: postRow, reason: "spam" });
+    const [sharedBefore, soloBefore] = [remote.at("/inbox").length, solo.at("/u/r3/inbox").length];
+    await alice.resolvePostReport({ report_id: Number(report.id), resolved: true });
+    // A later post, announced to everyone through the same ordered queue, marks where it ends.
+    await alice.createPost({ community_id: lobbyId, name: "After the resolution" });
+    const toSolo = (await delivered(solo, "/u/r3/inbox", soloBefore + 3)).slice(soloBefore);
+    expect(toSolo[0]).toMatchObject({
+      type: "Resolve",
+      actor: aliceUrl,
+      to: [lobbyUrl],
+      audience: lobbyUrl,
+      object: { type: "Flag", actor: r3.ap_id, to: [lobbyUrl], object: postUrl },
+    });
+    const toShared = (await delivered(remote, "/inbox", sharedBefore + 2)).slice(sharedBefore);
+    // The later post's two Announces (the activity and the Page), and no Resolve before them.
+    expect(toShared.map((activity) => [activity.type, (activity.object as Json).type])).toEqual([
+      ["Announce", "Create"],
+      ["Announce", "Page"],
+    ]);
   });
 
   test("nothing is delivered to a blocked instance", async () => {

@@ -403,7 +403,10 @@ const ROWS: Row[] = [
   },
   // A Flag about a post of a remote community: reports go to the community's own server.
   fixture("lemmy/activities/community/report_page.json", { rejected: "audience_mismatch" }),
-  fixture("lemmy/activities/community/resolve_report_page.json", { rejected: "unsupported_activity_type:Resolve" }),
+  // Its resolution (Lemmy 1.0): `audience` names a person; without it, the resolver is no
+  // moderator of main.
+  fixture("lemmy/activities/community/resolve_report_page.json", { rejected: "audience_mismatch" }),
+  fixed("lemmy/activities/community/resolve_report_page.json", withAudience(null), { rejected: "not_a_moderator" }),
   // A community's new settings: the fixture names main with https in `audience`.
   fixture("lemmy/activities/community/update_community.json", { rejected: "audience_mismatch" }),
   // Sent directly by someone of another server: only main, or its server, has a say.
@@ -738,6 +741,28 @@ const ROWS: Row[] = [
       object: toPlaza(load("lemmy/activities/create_or_update/create_page.json"), "create/announced"),
     }),
     expect: { rejected: "community_is_not_announcer" },
+  },
+  {
+    name: "a Resolve of that report by someone who does not moderate the local community",
+    json: () => ({
+      id: "http://ds9.lemmy.ml/activities/resolve/local",
+      type: "Resolve",
+      actor: "http://ds9.lemmy.ml/u/lemmy_user",
+      to: [PLAZA],
+      audience: PLAZA,
+      object: {
+        ...load("lemmy/activities/community/report_page.json"),
+        id: "http://ds9.lemmy.ml/activities/flag/local-again",
+        to: [PLAZA],
+        audience: PLAZA,
+        object: LOCAL_POST,
+      },
+    }),
+    expect: { rejected: "not_a_moderator" },
+    check: async (db) => {
+      const reports = await db.selectFrom("post_reports").select("resolved").execute();
+      expect(reports).toEqual([{ resolved: false }]);
+    },
   },
   {
     name: "our own activity, announced back to us",

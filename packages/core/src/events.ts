@@ -85,7 +85,9 @@ export type ModerationAction =
       removeData: boolean;
     }
   /** A report about a post or comment of a remote community: Flag, to the community. */
-  | { kind: "report"; target: "post" | "comment"; itemId: string; reason: string };
+  | { kind: "report"; target: "post" | "comment"; itemId: string; reason: string }
+  /** A report resolved: Resolve of the Flag, to a remote reporter's server (Lemmy 1.0). */
+  | { kind: "resolve_report"; target: "post" | "comment"; itemId: string; reporterId: string };
 
 export async function recordEvent(db: DbLike, event: DomainEvent): Promise<void> {
   // Events about one community stay in order (a Follow is never overtaken by its Undo); a

@@ -278,7 +278,19 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
     }
     case "moderation_action": {
       const found = await moderationActivity(ctx, event);
-      if (found) await publish(ctx, found.person, found.community, found.activity);
+      if (found?.recipient) {
+        // Not through the community: only the reporter's server hears of the report.
+        const { recipient } = found;
+        const owner = {
+          apId: recipient.ap_id,
+          inboxUrl: recipient.inbox_url,
+          sharedInboxUrl: recipient.shared_inbox_url,
+        };
+        const targets = await allowed(ctx, deliveriesFor([owner], ctx.origin));
+        await deliverJson(ctx, personIdentifier(found.person.name), targets, withContext(found.activity), {
+          orderingKey: found.community.ap_id,
+        });
+      } else if (found) await publish(ctx, found.person, found.community, found.activity);
       return;
     }
     case "community_updated": {

@@ -10,6 +10,8 @@
 //   moderator +/−       Add / Remove{object: person, target: community's moderators collection}
 //   ban / unban         Block{object: person, target: community, summary, expires, removeData} / Undo(Block)
 //   report              Flag{to: [community], object, summary: reason}   (remote communities only)
+//   report resolved     Resolve{to: [community], object: Flag (regenerated)}: only to a remote
+//                       reporter's server, never announced (Lemmy 1.0, community/resolve_report.rs)
 //
 // Undo carries a regenerated copy of the activity undone, as Lemmy does.
 //
@@ -42,6 +44,8 @@ export interface ModerationActivity {
   person: PersonRow;
   community: CommunityRow;
   activity: Json;
+  /** Sent to this person's server only, instead of through the community (a report's resolution). */
+  recipient?: PersonRow;
 }
 
 async function apIdOf(ctx: PlenumContext, table: "posts" | "comments", id: string): Promise<string | null> {
@@ -127,6 +131,31 @@ export async function moderationActivity(
         object,
         summary: action.reason,
       });
+    }
+    case "resolve_report": {
+      // A report about a remote community's content was resolved there; reports by our own
+      // members stay here.
+      const reporter = await findPersonById(db, action.reporterId);
+      if (!community.local || !reporter || reporter.local) return null;
+      const object = await apIdOf(ctx, action.target === "post" ? "posts" : "comments", action.itemId);
+      if (!object) return null;
+      const flag = {
+        id: newActivityId(ctx.origin, "flag"),
+        type: "Flag",
+        actor: reporter.ap_id,
+        to: [community.ap_id],
+        audience: community.ap_id,
+        object,
+      };
+      const resolve = {
+        id: newActivityId(ctx.origin, "resolve"),
+        type: "Resolve",
+        actor: person.ap_id,
+        to: [community.ap_id],
+        audience: community.ap_id,
+        object: flag,
+      };
+      return { person, community, activity: resolve, recipient: reporter };
     }
     default:
       return exhaustiveCheck(action);

@@ -211,3 +211,32 @@ export async function applyFederatedSiteBan(
     }
   });
 }
+
+/**
+ * Resolves a person's report about a post or comment on the word of a moderator of another server
+ * (Resolve, Lemmy 1.0); answers whether there was an open one. Reports are matched by reporter and
+ * item, as Lemmy does: the Flag inside a Resolve is a regenerated copy.
+ */
+export async function applyFederatedReportResolution(
+  db: DbLike,
+  input: { resolverId: string; reporterId: string; item: { post: PostRow } | { comment: CommentRow } },
+): Promise<boolean> {
+  const changes = { resolved: true, resolver_id: input.resolverId, updated_at: new Date() };
+  const result =
+    "post" in input.item
+      ? await db
+          .updateTable("post_reports")
+          .set(changes)
+          .where("post_id", "=", input.item.post.id)
+          .where("creator_id", "=", input.reporterId)
+          .where("resolved", "=", false)
+          .executeTakeFirst()
+      : await db
+          .updateTable("comment_reports")
+          .set(changes)
+          .where("comment_id", "=", input.item.comment.id)
+          .where("creator_id", "=", input.reporterId)
+          .where("resolved", "=", false)
+          .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,8 +1,8 @@
 // Applying moderation from other servers (federation-wire-formats.md §2.7, §2.9, §4.21): removal
 // (a Delete of someone else's post or comment, with the reason as summary) and its Undo, Lock and
 // Undo(Lock), pins and moderator changes (Add/Remove with a featured or moderators collection as
-// target), community bans (Block, Undo(Block)) and reports (Flag). Received directly, or inside
-// the Announce of the community they concern.
+// target), community bans (Block, Undo(Block)), reports (Flag) and their resolution (Resolve).
+// Received directly, or inside the Announce of the community they concern.
 //
 // Checks, all before any change:
 //   the object belongs to the community (post, comment, collection, target), which agrees with
@@ -27,6 +27,7 @@ import {
   applyFederatedModerator,
   applyFederatedRemoval,
   applyFederatedReport,
+  applyFederatedReportResolution,
   applyFederatedSiteBan,
   type CommunityRow,
   checkBan,
@@ -105,6 +106,8 @@ export async function applyModeration(
       return applyFlag(run, activity, announcer);
     case "UpdateGroup":
       return applyGroupUpdate(run, activity, announcer);
+    case "Resolve":
+      return applyResolve(run, activity, announcer);
   }
 }
 
@@ -256,6 +259,46 @@ async function applyBlock(
   return applied(ban ? "person_banned" : "person_unbanned", community);
 }
 
+/** The first post or comment stored here among a Flag's objects (Mastodon names the account first). */
+async function flaggedTarget(run: Run, objects: string[]): Promise<Target | Rejected> {
+  let target: Target | Rejected = rejected("target_not_found");
+  for (const object of objects) {
+    target = await knownTarget(run, object);
+    if (!("status" in target)) break;
+  }
+  return target;
+}
+
+/**
+ * A moderator of the reported item's community resolved a report (Resolve, Lemmy 1.0): the
+ * reporter's report here is resolved too. Never announced onward, as reports are not.
+ */
+async function applyResolve(
+  run: Run,
+  activity: Extract<ModerationActivity, { type: "Resolve" }>,
+  announcer: CommunityRow | null,
+): Promise<Step> {
+  const { flag } = activity;
+  const target = await flaggedTarget(run, flag.objects);
+  if ("status" in target) return target;
+  const community = await communityOfTarget(run, target, activity, announcer);
+  if ("status" in community) return community;
+  // Lemmy checks that the Flag went to that community.
+  if (flag.to.length > 0 && !flag.to.includes(community.ap_id)) return rejected("flag_not_to_community");
+  const moderator = await moderatorOf(run, community, activity.actor);
+  if ("status" in moderator) return moderator;
+  const reporter = await findPersonByApId(run.env.db, flag.actor);
+  if (!reporter) return rejected("report_unknown");
+  const item = target.comment ? { comment: target.comment } : { post: target.post };
+  const resolved = await applyFederatedReportResolution(run.env.db, {
+    resolverId: moderator.id,
+    reporterId: reporter.id,
+    item,
+  });
+  if (!resolved) return rejected("no_open_report");
+  return applied(target.comment ? "comment_report_resolved" : "post_report_resolved", null);
+}
+
 /** A report from another server's member about something in one of our communities. */
 async function applyFlag(
   run: Run,
@@ -264,12 +307,7 @@ async function applyFlag(
 ): Promise<Step> {
   // Reports go to the community, never through its followers.
   if (announcer) return rejected("announced_report");
-  // The first post or comment named (Mastodon names the reported account first).
-  let target: Target | Rejected = rejected("target_not_found");
-  for (const object of activity.objects) {
-    target = await knownTarget(run, object);
-    if (!("status" in target)) break;
-  }
+  const target = await flaggedTarget(run, activity.objects);
   if ("status" in target) return target;
   const community = await communityOfTarget(run, target, activity, null);
   if ("status" in community) return community;

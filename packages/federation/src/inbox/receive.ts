@@ -227,6 +227,7 @@ async function apply(run: Run, activity: ParsedActivity, announcer: CommunityRow
     case "Lock":
     case "Block":
     case "Flag":
+    case "Resolve":
     case "UpdateGroup":
       return applyModeration(run, activity, announcer);
   }
