@@ -218,7 +218,7 @@ export async function communityUpdateActivity(
   ]);
   if (!person?.local || !community?.local || community.deleted || community.removed) return null;
   const keys = await ctx.getActorKeyPairs(communityIdentifier(community.name));
-  // The Group exactly as its URL serves it, plus the Lemmy term Fedify's vocabulary lacks.
+  // The Group exactly as its URL serves it, with the terms Lemmy reads under the names it reads.
   const served = (await toGroup(ctx, community, keys).toJsonLd({
     format: "compact",
     contextLoader: ctx.contextLoader,
@@ -233,7 +233,7 @@ export async function communityUpdateActivity(
     cc: [community.ap_id],
     audience: community.ap_id,
     object: {
-      "@context": [...[groupContext].flat(), PLENUM_CONTEXT[2]],
+      "@context": [...(groupContext === undefined ? [] : [groupContext].flat()), PLENUM_CONTEXT[2]],
       ...group,
       sensitive: community.nsfw,
       postingRestrictedToMods: community.posting_restricted_to_mods,
