@@ -1,7 +1,8 @@
 // Moderation across three real instances on loopback: a community on A, followed by bob on B and
 // carol on C. alice, its moderator on A, removes, locks, pins and bans; the community announces
-// each to B and C, which apply it. A report from B reaches A's queue. bob, appointed moderator on
-// A, moderates from B through A's community; dave on B, who moderates nothing there, cannot.
+// each to B and C, which apply it. A report from B reaches A's queue, and its resolution on A
+// reaches B. bob, appointed moderator on A, moderates from B through A's community; dave on B, who
+// moderates nothing there, cannot.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   checkBan,
@@ -231,6 +232,23 @@ describe("moderation of a community on A, followed from B and C", () => {
     expect(
       reports.post_reports.map((view) => [view.post.ap_id, view.post_report.reason, view.creator.actor_id]),
     ).toEqual([[alicePostUrl, "wrong flair", `${b.origin}/u/bob`]]);
+  });
+
+  test("alice's resolution of bob's report on A resolves his copy on B", async () => {
+    const open = await alice.listPostReports({ unresolved_only: true });
+    const reportId = open.post_reports[0]?.post_report.id;
+    if (reportId === undefined) throw new Error("no report on A");
+    await alice.resolvePostReport({ report_id: reportId, resolved: true });
+    const onB = await postOn(b, alicePostUrl);
+    const bobsCopy = () =>
+      dbOf(b)
+        .selectFrom("post_reports as r")
+        .leftJoin("persons as p", "p.id", "r.resolver_id")
+        .select(["r.resolved", "p.ap_id as resolver"])
+        .where("r.post_id", "=", onB.id)
+        .executeTakeFirstOrThrow();
+    await waitUntil(async () => (await bobsCopy()).resolved, "the resolution to reach B");
+    expect(await bobsCopy()).toEqual({ resolved: true, resolver: `${a.origin}/u/alice` });
   });
 
   test("bob, appointed moderator on A, removes a post from B; A and C follow", async () => {

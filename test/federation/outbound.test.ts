@@ -6,10 +6,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   ensureInstance,
+  findLocalPersonByName,
+  findPersonByApId,
+  findPostById,
   setFederationLists,
   upsertFollow,
   upsertRemoteCommunity,
   upsertRemotePerson,
+  writePostReport,
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
 import { type CaptureServer, startCaptureServer } from "../support/capture.ts";
@@ -174,6 +178,107 @@ describe("activities sent for a local person's content", () => {
     expect(all[5]).toMatchObject({ type: "Undo", object: { type: "Delete", object: postUrl } });
     // Nothing about the remote community went to the lobby's followers.
     expect(solo.at("/u/r3/inbox").every((announce) => announce.actor === lobbyUrl)).toBe(true);
+  });
+
+  test("a site ban goes to every known instance; an edit of the lobby is announced as Update(Group)", async () => {
+    const db = a.runtime.database.db;
+    await a.user("eve");
+    const eve = await findLocalPersonByName(db, "eve");
+    if (!eve) throw new Error("no eve");
+    const [sharedBefore, soloBefore] = [remote.at("/inbox").length, solo.at("/u/r3/inbox").length];
+    const expires = Math.floor(Date.now() / 1000) + 3600;
+    await alice.banPerson({ person_id: Number(eve.id), ban: true, remove_data: true, reason: "spam", expires });
+    await alice.banPerson({ person_id: Number(eve.id), ban: false });
+    // One copy per known instance (the shared inbox, else a personal one), signed by the admin.
+    const shared = (await delivered(remote, "/inbox", sharedBefore + 2)).slice(sharedBefore);
+    const personal = (await delivered(solo, "/u/r3/inbox", soloBefore + 2)).slice(soloBefore);
+    const lifted = {
+      type: "Block",
+      actor: aliceUrl,
+      to: [PUBLIC],
+      object: eve.ap_id,
+      target: `${a.origin}/`,
+    };
+    const block = {
+      type: "Block",
+      actor: aliceUrl,
+      to: [PUBLIC],
+      object: eve.ap_id,
+      target: `${a.origin}/`,
+      removeData: true,
+      summary: "spam",
+      expires: new Date(expires * 1000).toISOString(),
+    };
+    for (const [ban, unban] of [shared, personal]) {
+      expect(ban).toMatchObject(block);
+      // The regenerated Block of the lifting has no end, as Lemmy's.
+      expect(unban?.object).not.toHaveProperty("expires");
+      expect(unban).toMatchObject({
+        type: "Undo",
+        actor: aliceUrl,
+        restoreData: false,
+        object: { ...lifted, removeData: false, summary: "" },
+      });
+    }
+    const banRequest = remote.requests.filter((r) => r.path === "/inbox").at(-2);
+    const signature = String(banRequest?.headers["signature-input"] ?? banRequest?.headers.signature ?? "");
+    expect(signature).toContain(`${aliceUrl}#main-key`);
+
+    await alice.editCommunity({ community_id: lobbyId, title: "The Lobby, renamed", posting_restricted_to_mods: true });
+    const [announce] = (await delivered(remote, "/inbox", sharedBefore + 3)).slice(sharedBefore + 2);
+    await delivered(solo, "/u/r3/inbox", soloBefore + 3);
+    expect(announce).toMatchObject({
+      type: "Announce",
+      actor: lobbyUrl,
+      object: {
+        type: "Update",
+        actor: aliceUrl,
+        to: [lobbyUrl, PUBLIC],
+        audience: lobbyUrl,
+        object: {
+          type: "Group",
+          id: lobbyUrl,
+          preferredUsername: "lobby",
+          name: "The Lobby, renamed",
+          sensitive: false,
+          postingRestrictedToMods: true,
+          inbox: `${lobbyUrl}/inbox`,
+          publicKey: { id: `${lobbyUrl}#main-key`, owner: lobbyUrl },
+        },
+      },
+    });
+  });
+
+  test("a report's resolution goes to the reporter's server only, as Resolve of the Flag", async () => {
+    const db = a.runtime.database.db;
+    const post = await alice.createPost({ community_id: lobbyId, name: "Reported" });
+    const postUrl = `${a.origin}/post/${post.post_view.post.id}`;
+    const r3 = await findPersonByApId(db, `${solo.origin}/u/r3`);
+    const postRow = await findPostById(db, String(post.post_view.post.id));
+    if (!r3 || !postRow) throw new Error("missing rows");
+    // r3's report, as their Flag would have filed it.
+    const report = await writePostReport(db, { reporterId: r3.id, post: postRow, reason: "spam" });
+    await alice.resolvePostReport({ report_id: Number(report.id), resolved: true });
+    // A later post, announced to everyone through the same ordered queue, marks where it ends.
+    const later = await alice.createPost({ community_id: lobbyId, name: "After the resolution" });
+    const laterUrl = `${a.origin}/post/${later.post_view.post.id}`;
+    const isResolve = (activity: Json) => activity.type === "Resolve" || (activity.object as Json)?.type === "Resolve";
+    await waitUntil(() => solo.at("/u/r3/inbox").some(isResolve), "the Resolve at r3's inbox");
+    expect(solo.at("/u/r3/inbox").find(isResolve)).toMatchObject({
+      type: "Resolve",
+      actor: aliceUrl,
+      to: [lobbyUrl],
+      audience: lobbyUrl,
+      object: { type: "Flag", actor: r3.ap_id, to: [lobbyUrl], object: postUrl },
+    });
+    const announcesLater = (activity: Json) => ((activity.object as Json)?.object as Json)?.id === laterUrl;
+    await waitUntil(() => remote.at("/inbox").some(announcesLater), "the later post at the shared inbox");
+    expect(remote.at("/inbox").filter(isResolve)).toEqual([]);
+    // Everything delivered before the next test counts what arrives.
+    await waitUntil(
+      async () => (await db.selectFrom("queue_messages").select("id").execute()).length === 0,
+      "A's queues to drain",
+    );
   });
 
   test("nothing is delivered to a blocked instance", async () => {

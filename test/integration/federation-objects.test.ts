@@ -229,11 +229,7 @@ describe("posts and comments as ActivityPub objects", () => {
   test("a removed community and a deleted account are Tombstones, 410 Gone", async () => {
     await server.user("erin");
     // No call deletes an account yet; this is the row an account deletion leaves.
-    await server.runtime.database.db
-      .updateTable("persons")
-      .set({ deleted: true })
-      .where("name", "=", "erin")
-      .execute();
+    await server.runtime.database.db.updateTable("persons").set({ deleted: true }).where("name", "=", "erin").execute();
     const person = await get("/u/erin");
     expect(person.response.status).toBe(410);
     expect(person.json()).toMatchObject({ id: `${origin}/u/erin`, type: "Tombstone" });

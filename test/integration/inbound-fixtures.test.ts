@@ -403,8 +403,52 @@ const ROWS: Row[] = [
   },
   // A Flag about a post of a remote community: reports go to the community's own server.
   fixture("lemmy/activities/community/report_page.json", { rejected: "audience_mismatch" }),
-  fixture("lemmy/activities/community/resolve_report_page.json", { rejected: "unsupported_activity_type:Resolve" }),
-  fixture("lemmy/activities/community/update_community.json", { rejected: "unsupported_object_type:Group" }),
+  // Its resolution (Lemmy 1.0): `audience` names a person; without it, the resolver is no
+  // moderator of main.
+  fixture("lemmy/activities/community/resolve_report_page.json", { rejected: "audience_mismatch" }),
+  fixed("lemmy/activities/community/resolve_report_page.json", withAudience(null), { rejected: "not_a_moderator" }),
+  // A community's new settings: the fixture names main with https in `audience`.
+  fixture("lemmy/activities/community/update_community.json", { rejected: "audience_mismatch" }),
+  // Sent directly by someone of another server: only main, or its server, has a say.
+  fixed("lemmy/activities/community/update_community.json", withAudience(null), {
+    rejected: "group_update_not_from_community",
+  }),
+  {
+    name: "update_community.json announced by main, from someone who does not moderate it",
+    json: () => ({
+      id: "http://enterprise.lemmy.ml/activities/announce/update/by-non-mod",
+      type: "Announce",
+      actor: MAIN,
+      object: { ...load("lemmy/activities/community/update_community.json"), audience: MAIN },
+    }),
+    expect: { rejected: "not_a_moderator" },
+    check: async (db) => expect((await findCommunityByApId(db, MAIN))?.title).toBe(MAIN),
+  },
+  {
+    name: "update_community.json announced by main, from its server",
+    json: () => ({
+      id: "http://enterprise.lemmy.ml/activities/announce/update/by-mod",
+      type: "Announce",
+      actor: MAIN,
+      object: {
+        ...load("lemmy/activities/community/update_community.json"),
+        id: "http://enterprise.lemmy.ml/activities/update/by-mod",
+        actor: "http://enterprise.lemmy.ml/u/lemmy_beta",
+        audience: MAIN,
+      },
+    }),
+    expect: { applied: "community_updated" },
+    check: async (db) => {
+      // The settings change; the inbox and keys stay what fetching the Group gave.
+      expect(await findCommunityByApId(db, MAIN)).toMatchObject({
+        title: "The Updated Community",
+        description: "updated 2",
+        nsfw: false,
+        posting_restricted_to_mods: false,
+        inbox_url: `${MAIN}/inbox`,
+      });
+    },
+  },
   fixture("lemmy/activities/community/warn.json", { rejected: "unsupported_activity_type:Warn" }),
   // A community ban: the fixture's expiry is long past; without it, it holds until undone.
   fixture("lemmy/activities/block/block_user.json", { rejected: "audience_mismatch" }),
@@ -430,6 +474,83 @@ const ROWS: Row[] = [
       expect((await post(db, "http://ds9.lemmy.ml/post/1")).removed).toBe(false);
     },
   ),
+  // A site ban (Block whose target is an instance): from the banned person's own instance only.
+  {
+    name: "a site ban of ds9's lemmy_alpha by ds9's admin",
+    json: () => siteBanOnDs9("http://ds9.lemmy.ml/u/lemmy_alpha", "alpha"),
+    expect: { applied: "person_site_banned" },
+    check: async (db) => {
+      const alpha = await findPersonByApId(db, "http://ds9.lemmy.ml/u/lemmy_alpha");
+      expect(await checkBan(db, alpha?.id ?? "0", null)).toEqual({ type: "site_ban" });
+      // removeData: everything of theirs here is removed.
+      expect((await post(db, "http://ds9.lemmy.ml/post/1")).removed).toBe(true);
+      const logged = await db
+        .selectFrom("modlog")
+        .select(["reason", "state"])
+        .where("action", "=", "ModBan")
+        .where("other_person_id", "=", alpha?.id ?? "0")
+        .execute();
+      expect(logged).toEqual([{ reason: "spam everywhere", state: true }]);
+    },
+  },
+  {
+    name: "a post by the site-banned person",
+    json: () => lemmyPost("by-site-banned"),
+    expect: { rejected: "author_banned" },
+  },
+  {
+    name: "a site ban of ds9's lemmy_alpha by enterprise's admin",
+    json: () => ({
+      ...siteBanOnDs9("http://ds9.lemmy.ml/u/lemmy_alpha", "by-enterprise"),
+      id: "http://enterprise.lemmy.ml/activities/block/site-by-enterprise",
+      actor: "http://enterprise.lemmy.ml/u/lemmy_beta",
+      target: "http://enterprise.lemmy.ml/",
+    }),
+    expect: { rejected: "site_ban_of_another_instances_person" },
+  },
+  {
+    name: "a Block whose target is neither a known community nor the actor's instance",
+    json: () => ({
+      ...siteBanOnDs9("http://ds9.lemmy.ml/u/lemmy_gamma", "unknown-target"),
+      target: "http://ds9.lemmy.ml/c/unknown",
+    }),
+    expect: { rejected: "block_target_unknown" },
+  },
+  {
+    name: "a site ban announced by a community",
+    json: () => ({
+      id: "http://enterprise.lemmy.ml/activities/announce/block/site",
+      type: "Announce",
+      actor: MAIN,
+      object: {
+        ...siteBanOnDs9("http://enterprise.lemmy.ml/u/lemmy_gamma", "announced"),
+        id: "http://enterprise.lemmy.ml/activities/block/site-announced",
+        actor: "http://enterprise.lemmy.ml/u/lemmy_beta",
+        target: "http://enterprise.lemmy.ml/",
+      },
+    }),
+    expect: { rejected: "announced_site_ban" },
+  },
+  {
+    name: "its Undo, with Lemmy's restoreData",
+    json: () => {
+      const { removeData: _removeData, ...block } = siteBanOnDs9("http://ds9.lemmy.ml/u/lemmy_alpha", "alpha-again");
+      return {
+        id: "http://ds9.lemmy.ml/activities/undo/site-ban",
+        type: "Undo",
+        actor: block.actor,
+        to: [PUBLIC],
+        object: block,
+        restoreData: true,
+      };
+    },
+    expect: { applied: "person_site_unbanned" },
+    check: async (db) => {
+      const alpha = await findPersonByApId(db, "http://ds9.lemmy.ml/u/lemmy_alpha");
+      expect(await checkBan(db, alpha?.id ?? "0", null)).toBeNull();
+      expect((await post(db, "http://ds9.lemmy.ml/post/1")).removed).toBe(false);
+    },
+  },
   fixture("lemmy/activities/following/follow.json", { rejected: "follow_has_its_own_listener" }),
   fixture("lemmy/activities/following/accept.json", { rejected: "unsupported_activity_type:Accept" }),
   fixture("lemmy/activities/following/undo_follow.json", { rejected: "unsupported_undo:Follow" }),
@@ -621,6 +742,28 @@ const ROWS: Row[] = [
     expect: { rejected: "community_is_not_announcer" },
   },
   {
+    name: "a Resolve of that report by someone who does not moderate the local community",
+    json: () => ({
+      id: "http://ds9.lemmy.ml/activities/resolve/local",
+      type: "Resolve",
+      actor: "http://ds9.lemmy.ml/u/lemmy_user",
+      to: [PLAZA],
+      audience: PLAZA,
+      object: {
+        ...load("lemmy/activities/community/report_page.json"),
+        id: "http://ds9.lemmy.ml/activities/flag/local-again",
+        to: [PLAZA],
+        audience: PLAZA,
+        object: LOCAL_POST,
+      },
+    }),
+    expect: { rejected: "not_a_moderator" },
+    check: async (db) => {
+      const reports = await db.selectFrom("post_reports").select("resolved").execute();
+      expect(reports).toEqual([{ resolved: false }]);
+    },
+  },
+  {
     name: "our own activity, announced back to us",
     json: () => ({
       id: "http://enterprise.lemmy.ml/activities/announce/echo",
@@ -644,6 +787,21 @@ function lemmyPost(name: string): Json {
   json.id = `http://ds9.lemmy.ml/activities/create/${name}`;
   (json.object as Json).id = `http://ds9.lemmy.ml/post/${name}`;
   return json;
+}
+
+/** A site ban of `person` by ds9's admin, as Lemmy sends it (block/block_user.rs, target: the site). */
+function siteBanOnDs9(person: string, name: string): Json {
+  return {
+    id: `http://ds9.lemmy.ml/activities/block/site-${name}`,
+    type: "Block",
+    actor: "http://ds9.lemmy.ml/u/lemmy_admin",
+    to: [PUBLIC],
+    object: person,
+    target: "http://ds9.lemmy.ml/",
+    removeData: true,
+    summary: "spam everywhere",
+    endTime: new Date(Date.now() + 86_400_000).toISOString(),
+  };
 }
 
 /** Lemmy's lock_page.json as the Lock of ds9's post 1 in main by `actor`. */

@@ -48,7 +48,22 @@ export type DomainEvent =
    * A local person moderated in a community (or reported something in a remote one): sent in
    * Lemmy's shape, announced by a local community or to a remote community's inbox.
    */
-  | { type: "moderation_action"; communityId: string; actorId: string; action: ModerationAction };
+  | { type: "moderation_action"; communityId: string; actorId: string; action: ModerationAction }
+  /** A moderator or admin changed a local community's settings: announce Update(Group). */
+  | { type: "community_updated"; communityId: string; actorId: string }
+  /**
+   * An admin banned a person from the site or lifted the ban: for a local person, Block (or
+   * Undo(Block)) with the instance as target, sent to every known instance, as Lemmy does.
+   */
+  | {
+      type: "site_ban_changed";
+      actorId: string;
+      personId: string;
+      banned: boolean;
+      reason: string | null;
+      expiresAt: string | null;
+      removeData: boolean;
+    };
 
 /** What a moderation_action event did; `reason` is the moderator's, blank ones as null. */
 export type ModerationAction =
@@ -70,11 +85,15 @@ export type ModerationAction =
       removeData: boolean;
     }
   /** A report about a post or comment of a remote community: Flag, to the community. */
-  | { kind: "report"; target: "post" | "comment"; itemId: string; reason: string };
+  | { kind: "report"; target: "post" | "comment"; itemId: string; reason: string }
+  /** A report resolved: Resolve of the Flag, to a remote reporter's server (Lemmy 1.0). */
+  | { kind: "resolve_report"; target: "post" | "comment"; itemId: string; reporterId: string };
 
 export async function recordEvent(db: DbLike, event: DomainEvent): Promise<void> {
-  // Events about one community stay in order (a Follow is never overtaken by its Undo).
-  await enqueueMessages(db, EVENTS_QUEUE, [event], { orderingKey: `community:${event.communityId}` });
+  // Events about one community stay in order (a Follow is never overtaken by its Undo); a
+  // person's site bans too (a ban is never overtaken by its lifting).
+  const orderingKey = "communityId" in event ? `community:${event.communityId}` : `person:${event.personId}`;
+  await enqueueMessages(db, EVENTS_QUEUE, [event], { orderingKey });
 }
 
 /** Call after the transaction that recorded events has committed, to skip the poll delay. */

@@ -22,6 +22,7 @@ import {
   getPostObjectView,
   hostOf,
   listFederationLists,
+  listInstanceInboxes,
   listRemoteFollowers,
   type PersonRow,
   type PostObjectView,
@@ -38,7 +39,7 @@ import type { PlenumContext } from "./context.ts";
 import { type Delivery, deliveriesFor, deliverJson } from "./deliver.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
 import { postOf, splitByInstanceKind, toMicroblogActivityJson } from "./microblog.ts";
-import { moderationActivity } from "./moderation-out.ts";
+import { communityUpdateActivity, moderationActivity, siteBanActivity } from "./moderation-out.ts";
 import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
 
 const logger = getLogger(["plenum", "federation", "bridge"]);
@@ -272,7 +273,34 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
     }
     case "moderation_action": {
       const found = await moderationActivity(ctx, event);
+      if (found?.recipient) {
+        // Not through the community: only the reporter's server hears of the report.
+        const { recipient } = found;
+        const owner = {
+          apId: recipient.ap_id,
+          inboxUrl: recipient.inbox_url,
+          sharedInboxUrl: recipient.shared_inbox_url,
+        };
+        const targets = await allowed(ctx, deliveriesFor([owner], ctx.origin));
+        await deliverJson(ctx, personIdentifier(found.person.name), targets, withContext(found.activity), {
+          orderingKey: found.community.ap_id,
+        });
+      } else if (found) await publish(ctx, found.person, found.community, found.activity);
+      return;
+    }
+    case "community_updated": {
+      const found = await communityUpdateActivity(ctx, event);
       if (found) await publish(ctx, found.person, found.community, found.activity);
+      return;
+    }
+    case "site_ban_changed": {
+      const found = await siteBanActivity(ctx, event);
+      if (!found) return;
+      // Lemmy sends a site ban to every instance it knows; a person's bans keep their order.
+      const targets = await allowed(ctx, deliveriesFor(await listInstanceInboxes(db), ctx.origin));
+      await deliverJson(ctx, personIdentifier(found.admin.name), targets, withContext(found.activity), {
+        orderingKey: found.banned.ap_id,
+      });
       return;
     }
     case "community_activity_received": {

@@ -10,8 +10,18 @@
 //   moderator +/−       Add / Remove{object: person, target: community's moderators collection}
 //   ban / unban         Block{object: person, target: community, summary, expires, removeData} / Undo(Block)
 //   report              Flag{to: [community], object, summary: reason}   (remote communities only)
+//   report resolved     Resolve{to: [community], object: Flag (regenerated)}: only to a remote
+//                       reporter's server, never announced (Lemmy 1.0, community/resolve_report.rs)
 //
 // Undo carries a regenerated copy of the activity undone, as Lemmy does.
+//
+// Beside these, two activities concern no single moderation action of a community:
+//
+//   site ban / unban    Block{object: local person, target: our instance (https://host/), summary,
+//                       expires, removeData} / Undo(Block), sent to every instance known here
+//                       (Lemmy's block/block_user.rs sends site bans to all instances)
+//   settings edited     Update{object: the Group as served, actor: the moderator or admin}, announced
+//                       by the community (Lemmy's community/update.rs)
 import {
   type CommunityRow,
   type DomainEvent,
@@ -21,15 +31,21 @@ import {
   type PersonRow,
 } from "@plenum/core";
 import { newActivityId, toUndoJson } from "./activities.ts";
+import { toGroup } from "./actors.ts";
 import type { PlenumContext } from "./context.ts";
-import { AS_PUBLIC, type Json } from "./objects.ts";
+import { communityIdentifier } from "./identifiers.ts";
+import { AS_PUBLIC, type Json, PLENUM_CONTEXT } from "./objects.ts";
 
 type ModerationEvent = Extract<DomainEvent, { type: "moderation_action" }>;
+type SiteBanEvent = Extract<DomainEvent, { type: "site_ban_changed" }>;
+type CommunityUpdatedEvent = Extract<DomainEvent, { type: "community_updated" }>;
 
 export interface ModerationActivity {
   person: PersonRow;
   community: CommunityRow;
   activity: Json;
+  /** Sent to this person's server only, instead of through the community (a report's resolution). */
+  recipient?: PersonRow;
 }
 
 async function apIdOf(ctx: PlenumContext, table: "posts" | "comments", id: string): Promise<string | null> {
@@ -116,7 +132,112 @@ export async function moderationActivity(
         summary: action.reason,
       });
     }
+    case "resolve_report": {
+      // A report about a remote community's content was resolved there; reports by our own
+      // members stay here.
+      const reporter = await findPersonById(db, action.reporterId);
+      if (!community.local || !reporter || reporter.local) return null;
+      const object = await apIdOf(ctx, action.target === "post" ? "posts" : "comments", action.itemId);
+      if (!object) return null;
+      const flag = {
+        id: newActivityId(ctx.origin, "flag"),
+        type: "Flag",
+        actor: reporter.ap_id,
+        to: [community.ap_id],
+        audience: community.ap_id,
+        object,
+      };
+      const resolve = {
+        id: newActivityId(ctx.origin, "resolve"),
+        type: "Resolve",
+        actor: person.ap_id,
+        to: [community.ap_id],
+        audience: community.ap_id,
+        object: flag,
+      };
+      return { person, community, activity: resolve, recipient: reporter };
+    }
     default:
       return exhaustiveCheck(action);
   }
+}
+
+/** Our instance as a site ban's target: the site's URL, which is Lemmy's site actor id. */
+export function instanceTargetOf(origin: string): string {
+  return new URL("/", origin).href;
+}
+
+/**
+ * The Block (or Undo(Block)) a site ban of a local person calls for, sent by the admin; null when
+ * there is nothing to send: a remote person's site ban stays ours (Lemmy 0.19 accepts a site ban
+ * only from the banned person's own instance).
+ */
+export async function siteBanActivity(
+  ctx: PlenumContext,
+  event: SiteBanEvent,
+): Promise<{ admin: PersonRow; banned: PersonRow; activity: Json } | null> {
+  const { db } = ctx.data;
+  const [admin, banned] = await Promise.all([findPersonById(db, event.actorId), findPersonById(db, event.personId)]);
+  if (!admin?.local || !banned?.local) return null;
+  const block: Json = {
+    id: newActivityId(ctx.origin, "block"),
+    type: "Block",
+    actor: admin.ap_id,
+    to: [AS_PUBLIC],
+    object: banned.ap_id,
+    target: instanceTargetOf(ctx.origin),
+    removeData: event.removeData,
+    summary: event.reason ?? "",
+    ...(event.expiresAt ? { expires: event.expiresAt, endTime: event.expiresAt } : {}),
+  };
+  if (event.banned) return { admin, banned, activity: block };
+  // Lemmy 0.19 reads restoreData on the Undo; the Block inside carries removeData as well.
+  const undo: Json = {
+    id: newActivityId(ctx.origin, "undo"),
+    type: "Undo",
+    actor: admin.ap_id,
+    to: [AS_PUBLIC],
+    object: block,
+    restoreData: event.removeData,
+  };
+  return { admin, banned, activity: undo };
+}
+
+/**
+ * The Update of a local community's Group after its settings changed, by the moderator or admin
+ * who changed them (as Lemmy sends it), for the community to announce; null if it is gone.
+ */
+export async function communityUpdateActivity(
+  ctx: PlenumContext,
+  event: CommunityUpdatedEvent,
+): Promise<ModerationActivity | null> {
+  const { db } = ctx.data;
+  const [person, community] = await Promise.all([
+    findPersonById(db, event.actorId),
+    findCommunityById(db, event.communityId),
+  ]);
+  if (!person?.local || !community?.local || community.deleted || community.removed) return null;
+  const keys = await ctx.getActorKeyPairs(communityIdentifier(community.name));
+  // The Group exactly as its URL serves it, with the terms Lemmy reads under the names it reads.
+  const served = (await toGroup(ctx, community, keys).toJsonLd({
+    format: "compact",
+    contextLoader: ctx.contextLoader,
+  })) as Json;
+  // Lemmy reads `sensitive` (Fedify writes "as:sensitive", the same term).
+  const { "@context": groupContext, "as:sensitive": _sensitive, ...group } = served;
+  const activity: Json = {
+    id: newActivityId(ctx.origin, "update"),
+    type: "Update",
+    actor: person.ap_id,
+    to: [community.ap_id, AS_PUBLIC],
+    cc: [community.ap_id],
+    audience: community.ap_id,
+    object: {
+      "@context": [...(groupContext === undefined ? [] : [groupContext].flat()), PLENUM_CONTEXT[2]],
+      ...group,
+      sensitive: community.nsfw,
+      postingRestrictedToMods: community.posting_restricted_to_mods,
+    },
+  };
+  return { person, community, activity };
 }

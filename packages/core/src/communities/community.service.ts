@@ -319,7 +319,7 @@ export type EditCommunityError =
   | { type: "object_not_local" }
   | { type: "not_a_mod_or_admin" };
 
-/** A moderator or admin changes a local community's settings. */
+/** A moderator or admin changes a local community's settings; its followers' servers are told (Update(Group)). */
 export async function editCommunity(
   db: Db,
   site: SiteRow,
@@ -334,7 +334,13 @@ export async function editCommunity(
   if (!(await canModerate(db, actor, communityId))) return err({ type: "not_a_mod_or_admin" });
   const checked = checkCommunitySettings(site, input);
   if (!checked.ok) return checked;
-  return ok(await updateCommunity(db, communityId, { ...checked.value, updated_at: new Date() }));
+  const updated = await db.transaction().execute(async (trx) => {
+    const row = await updateCommunity(trx, communityId, { ...checked.value, updated_at: new Date() });
+    await recordEvent(trx, { type: "community_updated", communityId, actorId: actor.person.id });
+    return row;
+  });
+  eventsCommitted();
+  return ok(updated);
 }
 
 export type SetModeratorError =

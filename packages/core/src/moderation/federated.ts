@@ -7,7 +7,7 @@ import { addModerator, isModerator, removeModerator } from "../communities/commu
 import type { Db, DbLike } from "../db/connect.ts";
 import type { CommentReportRow, CommentRow, PostReportRow, PostRow } from "../db/schema.ts";
 import { updatePost } from "../posts/post.repository.ts";
-import { writeCommunityBan } from "./bans.ts";
+import { writeCommunityBan, writeSiteBan } from "./bans.ts";
 import { setContentRemovedByCreator, writeCommentRemoval, writePostRemoval } from "./moderation.service.ts";
 import { recordModAction, withModAction } from "./modlog.ts";
 import { writeCommentReport, writePostReport } from "./reports.ts";
@@ -170,4 +170,73 @@ export async function applyFederatedReport(
   return "post" in input.item
     ? writePostReport(db, { reporterId, post: input.item.post, reason })
     : writeCommentReport(db, { reporterId, comment: input.item.comment, reason });
+}
+
+/**
+ * Bans a remote person here as their own instance's admin banned them there (a site ban), or
+ * lifts it, with the modlog entry (ModBan) naming that admin. `removeData` removes (or, lifting
+ * the ban, restores) everything they wrote that is stored here, as Lemmy does for a person
+ * banned by their home instance.
+ */
+export async function applyFederatedSiteBan(
+  db: Db,
+  input: {
+    adminId: string;
+    personId: string;
+    ban: boolean;
+    reason: string | null;
+    expiresAt: Date | null;
+    removeData: boolean;
+  },
+): Promise<void> {
+  const expiresAt = input.ban ? input.expiresAt : null;
+  await db.transaction().execute(async (trx) => {
+    await writeSiteBan(trx, {
+      personId: input.personId,
+      ban: input.ban,
+      bannedBy: input.adminId,
+      reason: input.reason,
+      expiresAt,
+    });
+    await recordModAction(trx, {
+      action: "ModBan",
+      modPersonId: input.adminId,
+      otherPersonId: input.personId,
+      reason: input.reason,
+      expiresAt,
+      state: input.ban,
+    });
+    if (input.removeData) {
+      await setContentRemovedByCreator(trx, { creatorId: input.personId, communityId: null, removed: input.ban });
+    }
+  });
+}
+
+/**
+ * Resolves a person's report about a post or comment on the word of a moderator of another server
+ * (Resolve, Lemmy 1.0); answers whether there was an open one. Reports are matched by reporter and
+ * item, as Lemmy does: the Flag inside a Resolve is a regenerated copy.
+ */
+export async function applyFederatedReportResolution(
+  db: DbLike,
+  input: { resolverId: string; reporterId: string; item: { post: PostRow } | { comment: CommentRow } },
+): Promise<boolean> {
+  const changes = { resolved: true, resolver_id: input.resolverId, updated_at: new Date() };
+  const result =
+    "post" in input.item
+      ? await db
+          .updateTable("post_reports")
+          .set(changes)
+          .where("post_id", "=", input.item.post.id)
+          .where("creator_id", "=", input.reporterId)
+          .where("resolved", "=", false)
+          .executeTakeFirst()
+      : await db
+          .updateTable("comment_reports")
+          .set(changes)
+          .where("comment_id", "=", input.item.comment.id)
+          .where("creator_id", "=", input.reporterId)
+          .where("resolved", "=", false)
+          .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

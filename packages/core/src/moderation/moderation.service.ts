@@ -336,7 +336,17 @@ export async function banFromSite(
     if (input.removeData) {
       await setContentRemovedByCreator(trx, { creatorId: person.id, communityId: null, removed: input.ban });
     }
+    await recordEvent(trx, {
+      type: "site_ban_changed",
+      actorId: actor.person.id,
+      personId: person.id,
+      banned: input.ban,
+      reason: cleanReason(input.reason),
+      expiresAt: expiresAt?.toISOString() ?? null,
+      removeData: input.removeData ?? false,
+    });
   });
+  eventsCommitted();
   return ok({ person, banned: input.ban });
 }
 

@@ -177,13 +177,39 @@ export async function resolvePostReport(
     .executeTakeFirst();
   if (!found) return err({ type: "couldnt_find_post_report" });
   if (!(await canModerate(db, actor, found.community_id))) return err({ type: "not_a_mod_or_admin" });
-  const report = await db
-    .updateTable("post_reports")
-    .set({ resolved: input.resolved, resolver_id: actor.person.id, updated_at: new Date() })
-    .where("id", "=", input.reportId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const report = await db.transaction().execute(async (trx) => {
+    const written = await trx
+      .updateTable("post_reports")
+      .set({ resolved: input.resolved, resolver_id: actor.person.id, updated_at: new Date() })
+      .where("id", "=", input.reportId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (input.resolved) {
+      await recordResolutionEvent(trx, found.community_id, actor.person.id, {
+        target: "post",
+        itemId: written.post_id,
+        reporterId: written.creator_id,
+      });
+    }
+    return written;
+  });
+  eventsCommitted();
   return ok(report);
+}
+
+/** A resolution may concern a reporter on another server, whom the bridge tells (Resolve). */
+async function recordResolutionEvent(
+  db: DbLike,
+  communityId: string,
+  resolverId: string,
+  report: { target: "post" | "comment"; itemId: string; reporterId: string },
+): Promise<void> {
+  await recordEvent(db, {
+    type: "moderation_action",
+    communityId,
+    actorId: resolverId,
+    action: { kind: "resolve_report", ...report },
+  });
 }
 
 /** As resolvePostReport, for a comment's report. */
@@ -201,12 +227,23 @@ export async function resolveCommentReport(
     .executeTakeFirst();
   if (!found) return err({ type: "couldnt_find_comment_report" });
   if (!(await canModerate(db, actor, found.community_id))) return err({ type: "not_a_mod_or_admin" });
-  const report = await db
-    .updateTable("comment_reports")
-    .set({ resolved: input.resolved, resolver_id: actor.person.id, updated_at: new Date() })
-    .where("id", "=", input.reportId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const report = await db.transaction().execute(async (trx) => {
+    const written = await trx
+      .updateTable("comment_reports")
+      .set({ resolved: input.resolved, resolver_id: actor.person.id, updated_at: new Date() })
+      .where("id", "=", input.reportId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (input.resolved) {
+      await recordResolutionEvent(trx, found.community_id, actor.person.id, {
+        target: "comment",
+        itemId: written.comment_id,
+        reporterId: written.creator_id,
+      });
+    }
+    return written;
+  });
+  eventsCommitted();
   return ok(report);
 }
 

@@ -1,8 +1,8 @@
 // Applying moderation from other servers (federation-wire-formats.md §2.7, §2.9, §4.21): removal
 // (a Delete of someone else's post or comment, with the reason as summary) and its Undo, Lock and
 // Undo(Lock), pins and moderator changes (Add/Remove with a featured or moderators collection as
-// target), community bans (Block, Undo(Block)) and reports (Flag). Received directly, or inside
-// the Announce of the community they concern.
+// target), community bans (Block, Undo(Block)), reports (Flag) and their resolution (Resolve).
+// Received directly, or inside the Announce of the community they concern.
 //
 // Checks, all before any change:
 //   the object belongs to the community (post, comment, collection, target), which agrees with
@@ -12,6 +12,14 @@
 //   Add/Remove it announces) or lives on the community's own server (its admins; FEP-1b12 and
 //   Lemmy's verify_mod_action trust the community's origin); and it is not banned there.
 // Applied changes get the modlog entries a local moderator's would (core moderation/federated.ts).
+//
+// Two more concern no single community's content:
+//   a site ban (Block whose target is an instance, Undo(Block)): applied only when it comes,
+//   directly, from the banned person's own instance (Lemmy 0.19's rule: target, actor and object
+//   on one host; that host's admins are the only ones who may ban there, and nobody can check
+//   from outside who its admins are); the person is then banned here too;
+//   Update(Group): a remote community's settings, on its own word (announced by it, or sent from
+//   its server) by one of its moderators, or by the community itself.
 import {
   applyFederatedBan,
   applyFederatedFeature,
@@ -19,6 +27,8 @@ import {
   applyFederatedModerator,
   applyFederatedRemoval,
   applyFederatedReport,
+  applyFederatedReportResolution,
+  applyFederatedSiteBan,
   type CommunityRow,
   checkBan,
   checkReason,
@@ -27,9 +37,13 @@ import {
   findPersonByApId,
   findPostByApId,
   findPostById,
+  htmlToMarkdown,
   isModerator,
+  MAX_COMMUNITY_TITLE_LENGTH,
   type PersonRow,
+  updateCommunity,
 } from "@plenum/core";
+import type { Json } from "../objects.ts";
 import type { ModerationActivity } from "./parse.ts";
 import {
   applied,
@@ -90,16 +104,26 @@ export async function applyModeration(
       return applyBlock(run, activity, announcer, true);
     case "Flag":
       return applyFlag(run, activity, announcer);
+    case "UpdateGroup":
+      return applyGroupUpdate(run, activity, announcer);
+    case "Resolve":
+      return applyResolve(run, activity, announcer);
   }
 }
 
-/** Undo(Lock) or Undo(Block): the undone activity, with the Undo's actor and audience. */
+/**
+ * Undo(Lock) or Undo(Block): the undone activity, with the Undo's actor and audience. Lemmy
+ * marks an unban that restores the person's content with `restoreData` on the Undo itself.
+ */
 export async function applyModerationUndo(
   run: Run,
   undone: Extract<ModerationActivity, { type: "Lock" | "Block" }>,
   announcer: CommunityRow | null,
+  undo: Json,
 ): Promise<Step> {
-  return undone.type === "Lock" ? applyLock(run, undone, announcer, false) : applyBlock(run, undone, announcer, false);
+  if (undone.type === "Lock") return applyLock(run, undone, announcer, false);
+  const removeData = undone.removeData || undo.restoreData === true;
+  return applyBlock(run, { ...undone, removeData }, announcer, false);
 }
 
 /** A moderator removes (Delete) or restores (Undo(Delete)) someone else's post or comment. */
@@ -211,8 +235,7 @@ async function applyBlock(
 ): Promise<Step> {
   const { db } = run.env;
   const community = await findCommunityByApId(db, activity.target);
-  // A site ban names the instance's actor: that server's own business.
-  if (!community) return rejected("block_target_is_not_a_known_community");
+  if (!community) return applySiteBan(run, activity, announcer, ban);
   const problem = await checkCommunity(run, community, { audience: null }, { announcer, audience: activity.audience });
   if (problem) return problem;
   const moderator = await moderatorOf(run, community, activity.actor);
@@ -236,6 +259,46 @@ async function applyBlock(
   return applied(ban ? "person_banned" : "person_unbanned", community);
 }
 
+/** The first post or comment stored here among a Flag's objects (Mastodon names the account first). */
+async function flaggedTarget(run: Run, objects: string[]): Promise<Target | Rejected> {
+  let target: Target | Rejected = rejected("target_not_found");
+  for (const object of objects) {
+    target = await knownTarget(run, object);
+    if (!("status" in target)) break;
+  }
+  return target;
+}
+
+/**
+ * A moderator of the reported item's community resolved a report (Resolve, Lemmy 1.0): the
+ * reporter's report here is resolved too. Never announced onward, as reports are not.
+ */
+async function applyResolve(
+  run: Run,
+  activity: Extract<ModerationActivity, { type: "Resolve" }>,
+  announcer: CommunityRow | null,
+): Promise<Step> {
+  const { flag } = activity;
+  const target = await flaggedTarget(run, flag.objects);
+  if ("status" in target) return target;
+  const community = await communityOfTarget(run, target, activity, announcer);
+  if ("status" in community) return community;
+  // Lemmy checks that the Flag went to that community.
+  if (flag.to.length > 0 && !flag.to.includes(community.ap_id)) return rejected("flag_not_to_community");
+  const moderator = await moderatorOf(run, community, activity.actor);
+  if ("status" in moderator) return moderator;
+  const reporter = await findPersonByApId(run.env.db, flag.actor);
+  if (!reporter) return rejected("report_unknown");
+  const item = target.comment ? { comment: target.comment } : { post: target.post };
+  const resolved = await applyFederatedReportResolution(run.env.db, {
+    resolverId: moderator.id,
+    reporterId: reporter.id,
+    item,
+  });
+  if (!resolved) return rejected("no_open_report");
+  return applied(target.comment ? "comment_report_resolved" : "post_report_resolved", null);
+}
+
 /** A report from another server's member about something in one of our communities. */
 async function applyFlag(
   run: Run,
@@ -244,12 +307,7 @@ async function applyFlag(
 ): Promise<Step> {
   // Reports go to the community, never through its followers.
   if (announcer) return rejected("announced_report");
-  // The first post or comment named (Mastodon names the reported account first).
-  let target: Target | Rejected = rejected("target_not_found");
-  for (const object of activity.objects) {
-    target = await knownTarget(run, object);
-    if (!("status" in target)) break;
-  }
+  const target = await flaggedTarget(run, activity.objects);
   if ("status" in target) return target;
   const community = await communityOfTarget(run, target, activity, null);
   if ("status" in community) return community;
@@ -264,4 +322,81 @@ async function applyFlag(
   await applyFederatedReport(run.env.db, { reporterId: reporter.id, item, reason });
   // No community: a report is not announced to anyone.
   return applied(target.comment ? "comment_reported" : "post_reported", null);
+}
+
+/**
+ * A site ban: the Block's target is an instance (Lemmy's site actor, the server's root URL). Only
+ * a ban by the banned person's own instance counts here (see the file's note); a ban of someone
+ * by another instance's admin is that instance's business, and is dropped.
+ */
+async function applySiteBan(
+  run: Run,
+  activity: Envelope & {
+    object: string;
+    target: string;
+    summary: string | null;
+    expires: Date | null;
+    removeData: boolean;
+  },
+  announcer: CommunityRow | null,
+  ban: boolean,
+): Promise<Step> {
+  // Lemmy sends site bans to every instance directly; no community has a say in them.
+  if (announcer) return rejected("announced_site_ban");
+  if (activity.target !== new URL("/", activity.actor).href) return rejected("block_target_unknown");
+  if (!sameHost(activity.object, activity.actor)) return rejected("site_ban_of_another_instances_person");
+  if (ban && activity.expires && activity.expires.getTime() <= Date.now()) return rejected("ban_already_expired");
+  const admin = await run.env.remote.person(activity.actor);
+  if (!admin) return rejected("actor_unavailable");
+  const person = await run.env.remote.person(activity.object);
+  if (!person) return rejected("person_unavailable");
+  await applyFederatedSiteBan(run.env.db, {
+    adminId: admin.id,
+    personId: person.id,
+    ban,
+    reason: activity.summary,
+    expiresAt: activity.expires,
+    removeData: activity.removeData,
+  });
+  return applied(ban ? "person_site_banned" : "person_site_unbanned", null);
+}
+
+/**
+ * A remote community's new settings (Update(Group)): title, description, icon, banner, NSFW,
+ * posting restricted to moderators. Its inboxes, keys and collections are never taken from an
+ * Update: they change only when the Group is fetched from its server.
+ */
+async function applyGroupUpdate(
+  run: Run,
+  activity: Extract<ModerationActivity, { type: "UpdateGroup" }>,
+  announcer: CommunityRow | null,
+): Promise<Step> {
+  const { db } = run.env;
+  const settings = activity.group;
+  const community = await findCommunityByApId(db, settings.id);
+  if (!community) return rejected("community_unknown");
+  // A local community's settings change here only.
+  if (community.local) return rejected("own_community");
+  const problem = await checkCommunity(run, community, { audience: null }, { announcer, audience: activity.audience });
+  if (problem) return problem;
+  if (announcer?.id !== community.id && !sameHost(activity.actor, community.ap_id)) {
+    return rejected("group_update_not_from_community");
+  }
+  if (activity.actor !== community.ap_id) {
+    const moderator = await moderatorOf(run, community, activity.actor);
+    if ("status" in moderator) return moderator;
+  }
+  const description = settings.markdown ?? (settings.html !== null ? htmlToMarkdown(settings.html) : null);
+  await updateCommunity(db, community.id, {
+    title: settings.title ? [...settings.title].slice(0, MAX_COMMUNITY_TITLE_LENGTH).join("") : community.title,
+    description: description?.trim() ? description : null,
+    icon_url: settings.icon,
+    banner_url: settings.banner,
+    nsfw: settings.sensitive,
+    ...(settings.postingRestrictedToMods !== null
+      ? { posting_restricted_to_mods: settings.postingRestrictedToMods }
+      : {}),
+    updated_at: new Date(),
+  });
+  return applied("community_updated", community);
 }

@@ -9,8 +9,8 @@
 //   object (to/cc for posts, the inReplyTo chain for comments, the target for votes), `audience`
 //   agrees with it, it is local or followed from here, the content is public
 //   → core services (idempotent) → remember the id; a local community announces it onward.
-//   Moderation (a Delete of someone else's content, Lock, Add/Remove, Block, Flag) is checked and
-//   applied in moderation.ts.
+//   Moderation (a Delete of someone else's content, Lock, Add/Remove, Block, Flag, Resolve,
+//   Update of a Group) is checked and applied in moderation.ts.
 //
 // Bad input is never thrown: it ends in a `rejected` outcome with a reason, which the listener
 // logs at debug level. Only transient faults (the database) throw, and Fedify retries those.
@@ -232,6 +232,8 @@ async function apply(run: Run, activity: ParsedActivity, announcer: CommunityRow
     case "Lock":
     case "Block":
     case "Flag":
+    case "Resolve":
+    case "UpdateGroup":
       return applyModeration(run, activity, announcer);
   }
 }
@@ -546,7 +548,12 @@ async function applyUndo(
     }
     case "Lock":
     case "Block":
-      return applyModerationUndo(run, { ...inner, audience: activity.audience ?? inner.audience }, announcer);
+      return applyModerationUndo(
+        run,
+        { ...inner, audience: activity.audience ?? inner.audience },
+        announcer,
+        activity.raw,
+      );
     case "Announce":
       return boostStep(await undoBoost(run.env, activity.actor, inner));
     default:
