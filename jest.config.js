@@ -14,6 +14,8 @@ export default {
       },
     ],
   },
-  // Federation tests start servers and wait for queued deliveries; 30 s bounds a hung test, it is not a timing assertion.
-  testTimeout: 30000,
+  // Bounds a hung test; it is not a timing assertion. Federation tests start servers and wait for
+  // queued deliveries, and the PGlite tests migrate a fresh embedded database from scratch, which
+  // took 25-40 s on a loaded 2-core machine (2026-11-28), so 90 s leaves room without hiding a hang.
+  testTimeout: 90000,
 };
