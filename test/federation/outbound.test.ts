@@ -127,8 +127,12 @@ describe("activities sent for a local person's content", () => {
     await alice.likePost({ post_id: postId, score: 1 });
     await alice.likePost({ post_id: postId, score: -1 });
     await alice.likePost({ post_id: postId, score: 0 });
+    // Each step waits for its delivery: the bridge builds activities from the rows as they are when
+    // it runs, so a comment edited or deleted before its Create went out is sent as it is by then.
     const comment = await alice.createComment({ post_id: postId, content: "A comment" });
+    await delivered(remote, "/inbox", before + 2 + 3);
     await alice.editComment({ comment_id: comment.comment_view.comment.id, content: "An edited comment" });
+    await delivered(remote, "/inbox", before + 2 + 4);
     await alice.deleteComment({ comment_id: comment.comment_view.comment.id, deleted: true });
     const all = await delivered(remote, "/inbox", before + 2 + 5);
     const inner = all.slice(before + 2).map((announce) => announce.object as Json);
@@ -167,6 +171,8 @@ describe("activities sent for a local person's content", () => {
     await alice.editPost({ post_id: postId, name: "Over there (edited)" });
     const comment = await alice.createComment({ post_id: postId, content: "Me first" });
     await alice.likeComment({ comment_id: comment.comment_view.comment.id, score: -1 });
+    // Sent before the deletion, or they would go out as the deleted post's (not at all).
+    await delivered(remote, "/c/far/inbox", 4);
     await alice.deletePost({ post_id: postId, deleted: true });
     await alice.deletePost({ post_id: postId, deleted: false });
     const all = await delivered(remote, "/c/far/inbox", 6);
