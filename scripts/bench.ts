@@ -34,7 +34,7 @@ import {
   ensureSite,
   migrateToLatest,
   openDatabase,
-  postListQuery,
+  postListStatement,
   refreshCommunityActivity,
   refreshRanks,
   type SortType,
@@ -611,7 +611,7 @@ async function deepPagePath(origin: string, query: string, pages: number): Promi
 async function databaseTime(url: string, sort: SortType, cursor: string | undefined) {
   const handle = await openDatabase({ kind: "postgres", url, poolSize: 1 });
   try {
-    const built = postListQuery(handle.db, {
+    const built = postListStatement(handle.db, {
       viewer: null,
       listingType: "All",
       sort,
@@ -620,7 +620,7 @@ async function databaseTime(url: string, sort: SortType, cursor: string | undefi
       cursor,
     });
     if (!built.ok) throw new Error(built.error.reason);
-    const compiled = built.value.query.compile();
+    const compiled = built.value.statement;
     const planning: number[] = [];
     const execution: number[] = [];
     for (let run = 0; run < 21; run++) {

@@ -10,7 +10,7 @@ import {
   listPostViews,
   type NewPost,
   type PostListOptions,
-  postListQuery,
+  postListStatement,
   refreshCommunityActivity,
   refreshRanks,
   type SortType,
@@ -291,7 +291,7 @@ describe("front-page plans on a seeded table", () => {
   });
 
   async function planOf(options: Partial<PostListOptions> & { sort: SortType }): Promise<PlanNode[]> {
-    const built = postListQuery(db, {
+    const built = postListStatement(db, {
       viewer: null,
       listingType: "All",
       showNsfw: false,
@@ -299,8 +299,13 @@ describe("front-page plans on a seeded table", () => {
       ...options,
     });
     if (!built.ok) throw new Error(built.error.reason);
-    const [explained] = await built.value.query.explain("json");
-    const plan = (explained?.["QUERY PLAN"] as { Plan: PlanNode }[] | undefined)?.[0]?.Plan;
+    // The plan of the very statement listPostViews runs (compiled once per shape, then reused).
+    const { statement } = built.value;
+    const explained = await db.executeQuery<{ "QUERY PLAN": { Plan: PlanNode }[] }>({
+      ...statement,
+      sql: `explain (format json) ${statement.sql}`,
+    });
+    const plan = explained.rows[0]?.["QUERY PLAN"]?.[0]?.Plan;
     if (!plan) throw new Error("no plan");
     return nodes(plan);
   }

@@ -133,6 +133,54 @@ export const COMMENT_COLUMNS = allColumnsOf<CommentRow>()([
   "controversy_rank",
 ]);
 
+/**
+ * The creator's columns a post view carries: what the API's Person and the pages show. Listings
+ * read them for every post, so keys, inboxes and counters stay out (they were a third of the
+ * bytes PostgreSQL sent and pg parsed for a front page).
+ */
+export const PERSON_SUMMARY_COLUMNS = [
+  "id",
+  "ap_id",
+  "local",
+  "instance_id",
+  "name",
+  "display_name",
+  "bio",
+  "avatar_url",
+  "banner_url",
+  "bot",
+  "published_at",
+  "updated_at",
+  "deleted",
+  "pronouns",
+] as const satisfies readonly (keyof PersonRow)[];
+
+export type PersonSummaryRow = Pick<PersonRow, (typeof PERSON_SUMMARY_COLUMNS)[number]>;
+
+/** The community's columns a post view carries: what the API's Community and the pages show. */
+export const COMMUNITY_SUMMARY_COLUMNS = [
+  "id",
+  "ap_id",
+  "local",
+  "instance_id",
+  "name",
+  "title",
+  "description",
+  "sidebar",
+  "icon_url",
+  "banner_url",
+  "nsfw",
+  "posting_restricted_to_mods",
+  "published_at",
+  "updated_at",
+  "deleted",
+  "removed",
+  "visibility",
+  "hidden",
+] as const satisfies readonly (keyof CommunityRow)[];
+
+export type CommunitySummaryRow = Pick<CommunityRow, (typeof COMMUNITY_SUMMARY_COLUMNS)[number]>;
+
 /** `alias.column as prefix__column` for each column, to spread into a select list. */
 export function prefixedColumns(
   alias: string,
