@@ -8,6 +8,7 @@ import * as rankingSearch from "./migrations/2026-11-28T0400_ranking_search.ts";
 import * as federatedContent from "./migrations/2026-11-28T0500_federated_content.ts";
 import * as megathreads from "./migrations/2026-11-28T0600_megathreads.ts";
 import * as moderation from "./migrations/2026-11-28T0700_moderation.ts";
+import * as remainingSortIndexes from "./migrations/2026-11-28T0850_remaining_sort_indexes.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28T0000_init": init,
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-28T0500_federated_content": federatedContent,
   "2026-11-28T0600_megathreads": megathreads,
   "2026-11-28T0700_moderation": moderation,
+  "2026-11-28T0850_remaining_sort_indexes": remainingSortIndexes,
 };
 
 /** The replaceable SQL functions, re-applied after the migrations on every run (see the file). */

@@ -323,6 +323,9 @@ describe("front-page plans on a seeded table", () => {
     ["Scaled", "posts_featured_local_scaled_idx"],
     ["Controversial", "posts_featured_local_controversy_idx"],
     ["New", "posts_featured_local_new_idx"],
+    ["Old", "posts_featured_local_old_idx"],
+    ["NewComments", "posts_featured_local_new_comments_idx"],
+    ["MostComments", "posts_featured_local_most_comments_idx"],
     ["TopDay", "posts_featured_local_score_idx"],
     ["TopWeek", "posts_featured_local_score_idx"],
   ] as [SortType, string][])("All by %s reads %s in order", async (sort, index) => {
@@ -333,6 +336,9 @@ describe("front-page plans on a seeded table", () => {
     ["Active", "posts_community_featured_active_idx"],
     ["Hot", "posts_community_featured_hot_idx"],
     ["New", "posts_community_featured_new_idx"],
+    ["Old", "posts_community_featured_old_idx"],
+    ["NewComments", "posts_community_featured_new_comments_idx"],
+    ["MostComments", "posts_community_featured_most_comments_idx"],
     ["TopDay", "posts_community_featured_score_idx"],
   ] as [SortType, string][])("a community by %s reads %s in order", async (sort, index) => {
     expectIndexOrder(await planOf({ sort, communityId }), index);
@@ -360,6 +366,29 @@ describe("front-page plans on a seeded table", () => {
     const scan = plan.find((node) => node["Index Name"] === "posts_featured_local_hot_idx");
     expect(scan?.["Index Cond"]).toMatch(/ROW\(/);
   });
+
+  test.each([
+    ["Old", "posts_featured_local_old_idx"],
+    ["NewComments", "posts_featured_local_new_comments_idx"],
+    ["MostComments", "posts_featured_local_most_comments_idx"],
+  ] as [SortType, string][])(
+    "a cursor 1,000 posts deep by %s starts the scan of %s at the cursor",
+    async (sort, index) => {
+      const deep = await listPostViews(db, {
+        viewer: null,
+        listingType: "All",
+        sort,
+        showNsfw: false,
+        limit: 20,
+        page: 50,
+      });
+      if (!deep.ok || !deep.value.nextCursor) throw new Error("no cursor");
+      const plan = await planOf({ sort, cursor: deep.value.nextCursor });
+      expectIndexOrder(plan, index);
+      const scan = plan.find((node) => node["Index Name"] === index);
+      expect(scan?.["Index Cond"]).toMatch(/ROW\(/);
+    },
+  );
 });
 
 describe("cursor pages while posts arrive", () => {
@@ -403,7 +432,7 @@ describe("cursor pages while posts arrive", () => {
     await server?.close();
   });
 
-  test.each(["Hot", "Active", "New", "TopAll", "Controversial"] as SortType[])(
+  test.each(["Hot", "Active", "New", "Old", "NewComments", "MostComments", "TopAll", "Controversial"] as SortType[])(
     "%s: every post that was there is shown exactly once, whatever arrives between pages",
     async (sort) => {
       const initial = (await anonymous.getPosts({ community_id: communityId, sort, limit: 50 })).posts.map((view) =>
