@@ -310,6 +310,33 @@ describe("front-page plans on a seeded table", () => {
     return nodes(plan);
   }
 
+  /**
+   * The generic plan of the statement: the one PostgreSQL may keep for a prepared statement and
+   * reuse whatever the values (connect.ts prepares the listings), forced here with plan_cache_mode.
+   */
+  async function genericPlanOf(options: Partial<PostListOptions> & { sort: SortType }): Promise<PlanNode[]> {
+    const built = postListStatement(db, { viewer: null, listingType: "All", showNsfw: false, limit: 20, ...options });
+    if (!built.ok) throw new Error(built.error.reason);
+    const { statement } = built.value;
+    return db.connection().execute(async (connection) => {
+      await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+      await sql.raw(`prepare generic_check as ${statement.sql}`).execute(connection);
+      try {
+        const values = statement.parameters.map((value) => sql.lit(value));
+        const args = values.length > 0 ? sql`(${sql.join(values)})` : sql``;
+        const explained = await sql<{
+          "QUERY PLAN": { Plan: PlanNode }[];
+        }>`explain (format json) execute generic_check${args}`.execute(connection);
+        const plan = explained.rows[0]?.["QUERY PLAN"]?.[0]?.Plan;
+        if (!plan) throw new Error("no plan");
+        return nodes(plan);
+      } finally {
+        await sql`deallocate generic_check`.execute(connection);
+        await sql`reset plan_cache_mode`.execute(connection);
+      }
+    });
+  }
+
   function expectIndexOrder(all: PlanNode[], index: string) {
     const onPosts = all.filter((node) => node["Relation Name"] === "posts");
     expect(onPosts.map((node) => node["Node Type"])).not.toContain("Seq Scan");
@@ -342,6 +369,22 @@ describe("front-page plans on a seeded table", () => {
     ["TopDay", "posts_community_featured_score_idx"],
   ] as [SortType, string][])("a community by %s reads %s in order", async (sort, index) => {
     expectIndexOrder(await planOf({ sort, communityId }), index);
+  });
+
+  test("the generic plans of the prepared statements keep the index order", async () => {
+    expectIndexOrder(await genericPlanOf({ sort: "Active" }), "posts_featured_local_active_idx");
+    expectIndexOrder(await genericPlanOf({ sort: "Hot" }), "posts_featured_local_hot_idx");
+    expectIndexOrder(await genericPlanOf({ sort: "Old" }), "posts_featured_local_old_idx");
+    expectIndexOrder(await genericPlanOf({ sort: "Hot", communityId }), "posts_community_featured_hot_idx");
+    expectIndexOrder(
+      await genericPlanOf({ sort: "Active", viewer: { personId: viewerId, showBotAccounts: true } }),
+      "posts_featured_local_active_idx",
+    );
+    const deep = await listPostViews(db, { viewer: null, listingType: "All", sort: "Hot", showNsfw: false, limit: 20 });
+    if (!deep.ok || !deep.value.nextCursor) throw new Error("no cursor");
+    const plan = await genericPlanOf({ sort: "Hot", cursor: deep.value.nextCursor });
+    expectIndexOrder(plan, "posts_featured_local_hot_idx");
+    expect(plan.find((node) => node["Index Name"] === "posts_featured_local_hot_idx")?.["Index Cond"]).toMatch(/ROW\(/);
   });
 
   test("Local, a logged-in reader with blocks, and a deep cursor page keep the index order", async () => {

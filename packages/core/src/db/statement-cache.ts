@@ -23,6 +23,19 @@ interface Template {
   valueNames: readonly (string | null)[];
 }
 
+/**
+ * The name each compiled SQL text is prepared under on PostgreSQL connections (connect.ts sends
+ * these by name): PostgreSQL then parses and plans a listing once per connection instead of once
+ * per request, about half of its time for a front page (docs/performance.md). Names are per
+ * process; the texts are few (one per shape).
+ */
+const preparedNames = new Map<string, string>();
+
+/** The prepared statement's name for this SQL text, if it came from a StatementCache. */
+export function preparedStatementName(sqlText: string): string | undefined {
+  return preparedNames.get(sqlText);
+}
+
 /** Shapes a cache keeps at most; past that it starts over (shapes are few: sorts × feeds × filters). */
 const DEFAULT_MAX_SHAPES = 1_000;
 
@@ -51,6 +64,7 @@ export class StatementCache<Values extends Record<string, unknown>> {
         parameters: compiled.parameters,
         valueNames: compiled.parameters.map((parameter) => (parameter instanceof Placeholder ? parameter.name : null)),
       };
+      if (!preparedNames.has(template.sql)) preparedNames.set(template.sql, `plenum_${preparedNames.size + 1}`);
       if (this.#templates.size >= this.#maxShapes) this.#templates.clear();
       this.#templates.set(shape, template);
     }

@@ -132,7 +132,7 @@ function postViewQuery(db: DbLike, viewerId: string | null) {
           eb
             .selectFrom("local_users as lu")
             .whereRef("lu.person_id", "=", "p.creator_id")
-            .where("lu.admin", "=", true)
+            .where("lu.admin", "=", sql.lit(true))
             .select("lu.person_id"),
         )
         .as("creator_is_admin"),
@@ -217,8 +217,11 @@ export async function listPostViews(db: DbLike, options: PostListOptions): Promi
 
 /**
  * The values a listing's statement takes as parameters; everything else about it (sort, feed,
- * which filters apply, whether a cursor or an offset starts it) is its shape, and fixes its SQL.
- * Cursor values follow as `cursor_<index>`.
+ * which filters apply, the page size, whether a cursor or an offset starts it) is its shape, and
+ * fixes its SQL. Cursor values follow as `cursor_<index>`. The shape's constants (the page size,
+ * the flags compared with true or false) are written into the SQL as literals, so that the plan
+ * PostgreSQL keeps for the prepared statement (connect.ts) is made for them: a generic plan
+ * guessing at "deleted = $1" or "limit $2" would expect far fewer or more rows than there are.
  */
 interface PostListValues extends Record<string, unknown> {
   viewer: string;
@@ -227,7 +230,6 @@ interface PostListValues extends Record<string, unknown> {
   searchText: string;
   url: string;
   refTime: string;
-  limit: number;
   offset: number;
 }
 
@@ -254,6 +256,8 @@ export function postListStatement(
     cursorValues = decoded.value.values;
   }
   const keys = postOrderKeys(options.sort, orderContext(refTime));
+  // Written into the SQL as a literal (the shape), so it must be a plain count: callers validate it.
+  if (!Number.isSafeInteger(options.limit) || options.limit < 1) throw new Error(`bad page size ${options.limit}`);
   const viewerId = options.viewer?.personId ?? null;
   const offset = !cursorValues && options.page && options.page > 1 ? (options.page - 1) * options.limit : null;
   const values: PostListValues = {
@@ -263,7 +267,6 @@ export function postListStatement(
     searchText: options.searchText ?? "",
     url: options.url ?? "",
     refTime: refTime.toISOString(),
-    limit: options.limit + 1,
     offset: offset ?? 0,
   };
   // A leading featured flag is written into the SQL (afterCursor), so its value is part of the shape.
@@ -282,6 +285,7 @@ export function postListStatement(
     options.savedOnly ?? false,
     options.likedOnly ? "liked" : options.dislikedOnly ? "disliked" : "",
     options.showNsfw,
+    options.limit,
     cursorValues === null ? "first" : flagInShape ? `after ${String(cursorValues[0])}` : "after",
     offset !== null,
   ]);
@@ -311,17 +315,17 @@ function buildPostListQuery(
   const refTimeSql = sql`${v.refTime}::timestamptz`;
 
   let query = postViewQuery(db, viewerId)
-    .where("p.deleted", "=", false)
-    .where("p.removed", "=", false)
-    .where("c.deleted", "=", false)
-    .where("c.removed", "=", false);
+    .where("p.deleted", "=", sql.lit(false))
+    .where("p.removed", "=", sql.lit(false))
+    .where("c.deleted", "=", sql.lit(false))
+    .where("c.removed", "=", sql.lit(false));
 
   if (options.communityId) {
     query = query.where("p.community_id", "=", v.communityId);
   } else {
     switch (options.listingType) {
       case "Local":
-        query = query.where("c.local", "=", true);
+        query = query.where("c.local", "=", sql.lit(true));
         break;
       case "Subscribed":
         // Pending follows count, as on Lemmy; nobody logged in follows nothing.
@@ -372,13 +376,13 @@ function buildPostListQuery(
           .selectFrom("post_votes as sv")
           .whereRef("sv.post_id", "=", "p.id")
           .where("sv.person_id", "=", v.viewer)
-          .where("sv.score", "=", wanted)
+          .where("sv.score", "=", sql.lit(wanted))
           .select("sv.post_id"),
       ),
     );
   }
-  if (!options.showNsfw) query = query.where("p.nsfw", "=", false).where("c.nsfw", "=", false);
-  if (options.viewer && !options.viewer.showBotAccounts) query = query.where("cr.bot", "=", false);
+  if (!options.showNsfw) query = query.where("p.nsfw", "=", sql.lit(false)).where("c.nsfw", "=", sql.lit(false));
+  if (options.viewer && !options.viewer.showBotAccounts) query = query.where("cr.bot", "=", sql.lit(false));
   if (viewerId) {
     const blocker = viewerId;
     if (!options.creatorId) {
@@ -409,14 +413,14 @@ function buildPostListQuery(
     }
   }
   // LocalOnly communities are for this instance's members: not shown without a login.
-  if (!options.viewer) query = query.where("c.visibility", "!=", "LocalOnly");
+  if (!options.viewer) query = query.where("c.visibility", "!=", sql.lit("LocalOnly"));
   const window = topWindow(options.sort);
   if (window) query = query.where("p.published_at", ">", sql<Date>`${refTimeSql} - ${window}::interval`);
   if (cursorValues) query = query.where(afterCursor(keys, cursorValues));
 
   query = query.select(keys.map((key, index) => sql`${cursorValueExpression(key)}`.as(`key_${index}`)));
   for (const key of keys) query = query.orderBy(key.expression, key.direction);
-  query = query.limit(v.limit);
+  query = query.limit(sql.lit(options.limit + 1));
   if (paged) query = query.offset(v.offset);
   return query;
 }
