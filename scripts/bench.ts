@@ -34,7 +34,7 @@ import {
   ensureSite,
   migrateToLatest,
   openDatabase,
-  postListQuery,
+  postListStatement,
   refreshCommunityActivity,
   refreshRanks,
   type SortType,
@@ -521,8 +521,29 @@ interface Measured {
   rps: number;
   requests: number;
   statementsPerRequest: number | null;
+  /** CPU time (user + system) of the web process per request served, in ms; null where /proc is missing. */
+  cpuPerRequest: number | null;
   bytes: number;
   failures: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux this runs on). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system) a process has used, from /proc/<pid>/stat (fields 14 and 15), or
+ * null where there is no /proc. Other work on the machine slows requests down but does not add to
+ * this, so CPU per request compares runs on a shared machine better than latency does.
+ */
+async function cpuSeconds(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  if (!stat) return null;
+  // The command name (field 2) is in parentheses and may hold spaces: count from after it.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const user = Number(fields[11]);
+  const system = Number(fields[12]);
+  return Number.isFinite(user + system) ? (user + system) / CLOCK_TICKS_PER_SECOND : null;
 }
 
 async function statementCount(statsUrl: string, database: string): Promise<number | null> {
@@ -541,7 +562,7 @@ async function statementCount(statsUrl: string, database: string): Promise<numbe
 async function measure(
   origin: string,
   scenario: Scenario,
-  options: { duration: number; connections: number; statsUrl: string; database: string },
+  options: { duration: number; connections: number; statsUrl: string; database: string; webPid?: number },
 ): Promise<Measured> {
   const url = `${origin}${scenario.path}`;
   const sample = await fetch(url);
@@ -550,7 +571,9 @@ async function measure(
     throw new Error(`${scenario.name}: ${url} answered ${sample.status}: ${body.toString().slice(0, 200)}`);
   await autocannon({ url, connections: options.connections, duration: WARMUP_SECONDS });
   const before = await statementCount(options.statsUrl, options.database);
+  const cpuBefore = await cpuSeconds(options.webPid);
   const result = await autocannon({ url, connections: options.connections, duration: options.duration });
+  const cpuAfter = await cpuSeconds(options.webPid);
   const after = await statementCount(options.statsUrl, options.database);
   const requests = result.requests.total;
   return {
@@ -562,6 +585,8 @@ async function measure(
     requests,
     // The count query leaves itself out (it names pg_stat_statements).
     statementsPerRequest: before === null || after === null || requests === 0 ? null : (after - before) / requests,
+    cpuPerRequest:
+      cpuBefore === null || cpuAfter === null || requests === 0 ? null : ((cpuAfter - cpuBefore) * 1000) / requests,
     bytes: body.length,
     failures: result.errors + result.timeouts + result.non2xx,
   };
@@ -586,7 +611,7 @@ async function deepPagePath(origin: string, query: string, pages: number): Promi
 async function databaseTime(url: string, sort: SortType, cursor: string | undefined) {
   const handle = await openDatabase({ kind: "postgres", url, poolSize: 1 });
   try {
-    const built = postListQuery(handle.db, {
+    const built = postListStatement(handle.db, {
       viewer: null,
       listingType: "All",
       sort,
@@ -595,7 +620,7 @@ async function databaseTime(url: string, sort: SortType, cursor: string | undefi
       cursor,
     });
     if (!built.ok) throw new Error(built.error.reason);
-    const compiled = built.value.query.compile();
+    const compiled = built.value.statement;
     const planning: number[] = [];
     const execution: number[] = [];
     for (let run = 0; run < 21; run++) {
@@ -661,15 +686,16 @@ function report(
       `${seeded.refresh.seconds.toFixed(1)} s.`,
     "",
     `Load: autocannon, ${options.connections} connections, ${options.duration} s per scenario after a ${WARMUP_SECONDS} s warm-up; ` +
-      "statements per request from pg_stat_statements; bytes of one response body.",
+      "statements per request from pg_stat_statements; web CPU = CPU time (user + system) of the web process per request, " +
+      "from /proc (other work on the machine slows requests but does not add to it); bytes of one response body.",
     "",
     `Database time per front page (PostgreSQL's planning + execution, EXPLAIN ANALYZE, median of 21, no load): ${options.dbTimes.join("; ")}.`,
     "",
-    "| scenario | p50 ms | p99 ms | req/s | statements/request | response bytes | errors |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | p50 ms | p99 ms | req/s | web CPU ms/request | statements/request | response bytes | errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.map(
       (r) =>
-        `| ${r.name} | ${r.p50} | ${r.p99} | ${r.rps.toFixed(0)} | ${
+        `| ${r.name} | ${r.p50} | ${r.p99} | ${r.rps.toFixed(0)} | ${r.cpuPerRequest?.toFixed(2) ?? "n/a"} | ${
           r.statementsPerRequest === null ? "n/a" : r.statementsPerRequest.toFixed(2)
         } | ${r.bytes.toLocaleString("en")} | ${r.failures} |`,
     ),
@@ -789,9 +815,11 @@ async function main(): Promise<void> {
         connections: args.connections,
         statsUrl: url,
         database,
+        webPid: web.pid,
       });
       console.log(
         `  ${measured.name}: p50 ${measured.p50} ms, p99 ${measured.p99} ms, ${measured.rps.toFixed(0)} req/s, ` +
+          `${measured.cpuPerRequest?.toFixed(2) ?? "n/a"} web CPU ms/request, ` +
           `${measured.statementsPerRequest?.toFixed(2) ?? "n/a"} statements/request, ${measured.bytes} bytes` +
           (measured.failures ? `, ${measured.failures} errors` : ""),
       );

@@ -10,7 +10,7 @@ import {
   listPostViews,
   type NewPost,
   type PostListOptions,
-  postListQuery,
+  postListStatement,
   refreshCommunityActivity,
   refreshRanks,
   type SortType,
@@ -291,7 +291,7 @@ describe("front-page plans on a seeded table", () => {
   });
 
   async function planOf(options: Partial<PostListOptions> & { sort: SortType }): Promise<PlanNode[]> {
-    const built = postListQuery(db, {
+    const built = postListStatement(db, {
       viewer: null,
       listingType: "All",
       showNsfw: false,
@@ -299,10 +299,42 @@ describe("front-page plans on a seeded table", () => {
       ...options,
     });
     if (!built.ok) throw new Error(built.error.reason);
-    const [explained] = await built.value.query.explain("json");
-    const plan = (explained?.["QUERY PLAN"] as { Plan: PlanNode }[] | undefined)?.[0]?.Plan;
+    // The plan of the very statement listPostViews runs (compiled once per shape, then reused).
+    const { statement } = built.value;
+    const explained = await db.executeQuery<{ "QUERY PLAN": { Plan: PlanNode }[] }>({
+      ...statement,
+      sql: `explain (format json) ${statement.sql}`,
+    });
+    const plan = explained.rows[0]?.["QUERY PLAN"]?.[0]?.Plan;
     if (!plan) throw new Error("no plan");
     return nodes(plan);
+  }
+
+  /**
+   * The generic plan of the statement: the one PostgreSQL may keep for a prepared statement and
+   * reuse whatever the values (connect.ts prepares the listings), forced here with plan_cache_mode.
+   */
+  async function genericPlanOf(options: Partial<PostListOptions> & { sort: SortType }): Promise<PlanNode[]> {
+    const built = postListStatement(db, { viewer: null, listingType: "All", showNsfw: false, limit: 20, ...options });
+    if (!built.ok) throw new Error(built.error.reason);
+    const { statement } = built.value;
+    return db.connection().execute(async (connection) => {
+      await sql`set plan_cache_mode = force_generic_plan`.execute(connection);
+      await sql.raw(`prepare generic_check as ${statement.sql}`).execute(connection);
+      try {
+        const values = statement.parameters.map((value) => sql.lit(value));
+        const args = values.length > 0 ? sql`(${sql.join(values)})` : sql``;
+        const explained = await sql<{
+          "QUERY PLAN": { Plan: PlanNode }[];
+        }>`explain (format json) execute generic_check${args}`.execute(connection);
+        const plan = explained.rows[0]?.["QUERY PLAN"]?.[0]?.Plan;
+        if (!plan) throw new Error("no plan");
+        return nodes(plan);
+      } finally {
+        await sql`deallocate generic_check`.execute(connection);
+        await sql`reset plan_cache_mode`.execute(connection);
+      }
+    });
   }
 
   function expectIndexOrder(all: PlanNode[], index: string) {
@@ -318,6 +350,9 @@ describe("front-page plans on a seeded table", () => {
     ["Scaled", "posts_featured_local_scaled_idx"],
     ["Controversial", "posts_featured_local_controversy_idx"],
     ["New", "posts_featured_local_new_idx"],
+    ["Old", "posts_featured_local_old_idx"],
+    ["NewComments", "posts_featured_local_new_comments_idx"],
+    ["MostComments", "posts_featured_local_most_comments_idx"],
     ["TopDay", "posts_featured_local_score_idx"],
     ["TopWeek", "posts_featured_local_score_idx"],
   ] as [SortType, string][])("All by %s reads %s in order", async (sort, index) => {
@@ -328,9 +363,28 @@ describe("front-page plans on a seeded table", () => {
     ["Active", "posts_community_featured_active_idx"],
     ["Hot", "posts_community_featured_hot_idx"],
     ["New", "posts_community_featured_new_idx"],
+    ["Old", "posts_community_featured_old_idx"],
+    ["NewComments", "posts_community_featured_new_comments_idx"],
+    ["MostComments", "posts_community_featured_most_comments_idx"],
     ["TopDay", "posts_community_featured_score_idx"],
   ] as [SortType, string][])("a community by %s reads %s in order", async (sort, index) => {
     expectIndexOrder(await planOf({ sort, communityId }), index);
+  });
+
+  test("the generic plans of the prepared statements keep the index order", async () => {
+    expectIndexOrder(await genericPlanOf({ sort: "Active" }), "posts_featured_local_active_idx");
+    expectIndexOrder(await genericPlanOf({ sort: "Hot" }), "posts_featured_local_hot_idx");
+    expectIndexOrder(await genericPlanOf({ sort: "Old" }), "posts_featured_local_old_idx");
+    expectIndexOrder(await genericPlanOf({ sort: "Hot", communityId }), "posts_community_featured_hot_idx");
+    expectIndexOrder(
+      await genericPlanOf({ sort: "Active", viewer: { personId: viewerId, showBotAccounts: true } }),
+      "posts_featured_local_active_idx",
+    );
+    const deep = await listPostViews(db, { viewer: null, listingType: "All", sort: "Hot", showNsfw: false, limit: 20 });
+    if (!deep.ok || !deep.value.nextCursor) throw new Error("no cursor");
+    const plan = await genericPlanOf({ sort: "Hot", cursor: deep.value.nextCursor });
+    expectIndexOrder(plan, "posts_featured_local_hot_idx");
+    expect(plan.find((node) => node["Index Name"] === "posts_featured_local_hot_idx")?.["Index Cond"]).toMatch(/ROW\(/);
   });
 
   test("Local, a logged-in reader with blocks, and a deep cursor page keep the index order", async () => {
@@ -355,6 +409,29 @@ describe("front-page plans on a seeded table", () => {
     const scan = plan.find((node) => node["Index Name"] === "posts_featured_local_hot_idx");
     expect(scan?.["Index Cond"]).toMatch(/ROW\(/);
   });
+
+  test.each([
+    ["Old", "posts_featured_local_old_idx"],
+    ["NewComments", "posts_featured_local_new_comments_idx"],
+    ["MostComments", "posts_featured_local_most_comments_idx"],
+  ] as [SortType, string][])(
+    "a cursor 1,000 posts deep by %s starts the scan of %s at the cursor",
+    async (sort, index) => {
+      const deep = await listPostViews(db, {
+        viewer: null,
+        listingType: "All",
+        sort,
+        showNsfw: false,
+        limit: 20,
+        page: 50,
+      });
+      if (!deep.ok || !deep.value.nextCursor) throw new Error("no cursor");
+      const plan = await planOf({ sort, cursor: deep.value.nextCursor });
+      expectIndexOrder(plan, index);
+      const scan = plan.find((node) => node["Index Name"] === index);
+      expect(scan?.["Index Cond"]).toMatch(/ROW\(/);
+    },
+  );
 });
 
 describe("cursor pages while posts arrive", () => {
@@ -398,7 +475,7 @@ describe("cursor pages while posts arrive", () => {
     await server?.close();
   });
 
-  test.each(["Hot", "Active", "New", "TopAll", "Controversial"] as SortType[])(
+  test.each(["Hot", "Active", "New", "Old", "NewComments", "MostComments", "TopAll", "Controversial"] as SortType[])(
     "%s: every post that was there is shown exactly once, whatever arrives between pages",
     async (sort) => {
       const initial = (await anonymous.getPosts({ community_id: communityId, sort, limit: 50 })).posts.map((view) =>

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Kysely, PostgresDialect, type Transaction } from "kysely";
 import pg from "pg";
 import type { Database } from "./schema.ts";
+import { preparedStatementName } from "./statement-cache.ts";
 
 export type Db = Kysely<Database>;
 /** Repositories and views take a DbLike so any set of them can share one transaction. */
@@ -38,6 +39,23 @@ export interface OpenOptions {
   onIdleError?: (error: Error) => void;
 }
 
+/**
+ * A pg client that sends the statements compiled by a StatementCache as named prepared
+ * statements: PostgreSQL parses and plans each once per connection and then reuses the plan
+ * (with plan_cache_mode auto: five custom plans, then the generic one if it costs no more;
+ * test/integration/ranking.test.ts checks that the generic plans keep the index order).
+ */
+class PreparingClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() has a dozen overloads; this only redirects one.
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === "string") {
+      const name = preparedStatementName(config);
+      if (name !== undefined) return super.query({ name, text: config, values }, callback);
+    }
+    return super.query(config, values, callback);
+  }
+}
+
 function reportToStderr(error: Error): void {
   process.stderr.write(`database connection lost while idle: ${error.message}\n`);
 }
@@ -45,7 +63,11 @@ function reportToStderr(error: Error): void {
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<DatabaseHandle> {
   const onIdleError = options.onIdleError ?? reportToStderr;
   if (target.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? DEFAULT_POOL_SIZE });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? DEFAULT_POOL_SIZE,
+      Client: PreparingClient,
+    });
     pool.on("error", onIdleError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };

@@ -3,8 +3,8 @@
 //
 // Each sort is a list of ORDER BY keys that ends with the post id, so the order is total. The
 // ranks are the stored columns (hot_rank, hot_rank_active, scaled_rank, controversy_rank; see
-// ranking/rank-refresh.ts), and the front-page sorts have an index in exactly their order
-// (migration 2026-11-28T0400), so a page is an index range scan. A page cursor carries the values
+// ranking/rank-refresh.ts), and every sort has an index in exactly its order (migrations
+// 2026-11-28T0400 and 2026-11-28T0850), so a page is an index range scan. A page cursor carries the values
 // of the keys for the last post shown plus the reference time of the first page (which fixes the
 // Top sorts' time window): the next page asks for "everything after these values". Posts that
 // arrive while someone pages land before or after the cursor and never shift it, so pages never
@@ -134,10 +134,10 @@ const CASTS: Record<KeyKind, RawBuilder<unknown>> = {
 };
 
 /**
- * The condition "after the cursor". When every key runs in one direction (every sort but Old) the
- * keys after the first are a row comparison, (k1, k2, …) < (v1, v2, …), which PostgreSQL uses as
- * the start of an index range scan, so a deep page costs what the first one does. Keys of mixed
- * directions are written out in full: k0 after v0, or k0 = v0 and k1 after v1, or …
+ * The condition "after the cursor". When the keys after the first run in one direction (every
+ * sort; Old's flag runs the other way) they are a row comparison, (k1, k2, …) < (v1, v2, …), which
+ * PostgreSQL uses as the start of an index range scan, so a deep page costs what the first one
+ * does. Other keys are written out in full: k0 after v0, or k0 = v0 and k1 after v1, or …
  */
 export function afterCursor(keys: readonly PostOrderKey[], values: readonly CursorValue[]): RawBuilder<boolean> {
   const value = (index: number) => {
@@ -145,21 +145,24 @@ export function afterCursor(keys: readonly PostOrderKey[], values: readonly Curs
     return sql`cast(${values[index]} as ${CASTS[key.kind]})`;
   };
   const [first, ...rest] = keys;
-  if (first && rest.length > 0 && keys.every((key) => key.direction === first.direction)) {
-    const after = sql.raw(first.direction === "desc" ? "<" : ">");
+  const restDirection = rest[0]?.direction;
+  if (first && restDirection && rest.every((key) => key.direction === restDirection)) {
+    const after = sql.raw(restDirection === "desc" ? "<" : ">");
     const tail = sql<boolean>`((${sql.join(rest.map((key) => key.expression))}) ${after} (${sql.join(rest.map((_, index) => value(index + 1)))}))`;
     if (first.kind !== "boolean") {
-      return sql<boolean>`(${first.expression} ${after} ${value(0)} or (${first.expression} = ${value(0)} and ${tail}))`;
+      if (first.direction === restDirection)
+        return sql<boolean>`(${first.expression} ${after} ${value(0)} or (${first.expression} = ${value(0)} and ${tail}))`;
+    } else {
+      // The featured flag: PostgreSQL estimates a row comparison by its first column alone, and
+      // "featured < false" looks empty, which misleads the planner into sorting everything after
+      // the cursor. Written out for a boolean, the common case (a cursor among the unfeatured
+      // posts) is "not featured and (rank, published, id) < (…)", an index range start.
+      // The flag value that sorts last: false when descending.
+      const last = first.direction === "asc";
+      return values[0] === last
+        ? sql<boolean>`(${first.expression} = ${sql.lit(last)} and ${tail})`
+        : sql<boolean>`((${first.expression} = ${sql.lit(!last)} and ${tail}) or ${first.expression} = ${sql.lit(last)})`;
     }
-    // The featured flag: PostgreSQL estimates a row comparison by its first column alone, and
-    // "featured < false" looks empty, which misleads the planner into sorting everything after
-    // the cursor. Written out for a boolean, the common case (a cursor among the unfeatured
-    // posts) is "not featured and (rank, published, id) < (…)", an index range start.
-    // The flag value that sorts last: false when descending.
-    const last = first.direction === "asc";
-    return values[0] === last
-      ? sql<boolean>`(${first.expression} = ${sql.lit(last)} and ${tail})`
-      : sql<boolean>`((${first.expression} = ${sql.lit(!last)} and ${tail}) or ${first.expression} = ${sql.lit(last)})`;
   }
   const alternatives = keys.map((key, index) => {
     const equalBefore = keys.slice(0, index).map((previous, j) => sql`${previous.expression} = ${value(j)}`);

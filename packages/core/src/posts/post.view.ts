@@ -1,29 +1,40 @@
 // Read views of posts (Lemmy's PostView): one query per post or per page, with the creator, the
 // community and the viewer's own relation to each post (vote, saved, subscribed).
-import { sql } from "kysely";
+import { type CompiledQuery, sql } from "kysely";
 import type { ListingType, SortType } from "../accounts/settings.service.ts";
 import { NO_VIEWER, type SubscribedType, subscribedTypeOf } from "../communities/community.view.ts";
-import { COMMUNITY_COLUMNS, PERSON_COLUMNS, POST_COLUMNS, prefixedColumns, rowFrom } from "../db/columns.ts";
+import {
+  COMMUNITY_SUMMARY_COLUMNS,
+  type CommunitySummaryRow,
+  PERSON_SUMMARY_COLUMNS,
+  type PersonSummaryRow,
+  POST_COLUMNS,
+  prefixedColumns,
+  rowFrom,
+} from "../db/columns.ts";
 import type { DbLike } from "../db/connect.ts";
-import type { CommunityRow, FollowState, PersonRow, PostRow } from "../db/schema.ts";
+import type { FollowState, PostRow } from "../db/schema.ts";
+import { StatementCache } from "../db/statement-cache.ts";
 import { err, ok, type Result } from "../result.ts";
 import { matchesText } from "../search/search-query.ts";
 import type { VoteScore } from "../votes/vote.service.ts";
 import {
   afterCursor,
   type CursorError,
+  type CursorValue,
   cursorValueExpression,
   decodePostCursor,
   encodePostCursor,
   type PostOrderContext,
+  type PostOrderKey,
   postOrderKeys,
   topWindow,
 } from "./post.sort.ts";
 
 export interface PostView {
   post: PostRow;
-  creator: PersonRow;
-  community: CommunityRow;
+  creator: PersonSummaryRow;
+  community: CommunitySummaryRow;
   creatorIsModerator: boolean;
   creatorIsAdmin: boolean;
   /** The viewer's follow of the post's community. */
@@ -63,8 +74,8 @@ function postViewQuery(db: DbLike, viewerId: string | null) {
     .innerJoin("persons as cr", "cr.id", "p.creator_id")
     .innerJoin("communities as c", "c.id", "p.community_id")
     .select(prefixedColumns("p", "p", POST_COLUMNS))
-    .select(prefixedColumns("cr", "cr", PERSON_COLUMNS))
-    .select(prefixedColumns("c", "c", COMMUNITY_COLUMNS))
+    .select(prefixedColumns("cr", "cr", PERSON_SUMMARY_COLUMNS))
+    .select(prefixedColumns("c", "c", COMMUNITY_SUMMARY_COLUMNS))
     .select((eb) =>
       viewerId === null
         ? [
@@ -121,7 +132,7 @@ function postViewQuery(db: DbLike, viewerId: string | null) {
           eb
             .selectFrom("local_users as lu")
             .whereRef("lu.person_id", "=", "p.creator_id")
-            .where("lu.admin", "=", true)
+            .where("lu.admin", "=", sql.lit(true))
             .select("lu.person_id"),
         )
         .as("creator_is_admin"),
@@ -131,8 +142,8 @@ function postViewQuery(db: DbLike, viewerId: string | null) {
 function toPostView(row: PostViewRow): PostView {
   return {
     post: rowFrom<PostRow>(row, "p", POST_COLUMNS),
-    creator: rowFrom<PersonRow>(row, "cr", PERSON_COLUMNS),
-    community: rowFrom<CommunityRow>(row, "c", COMMUNITY_COLUMNS),
+    creator: rowFrom<PersonSummaryRow>(row, "cr", PERSON_SUMMARY_COLUMNS),
+    community: rowFrom<CommunitySummaryRow>(row, "c", COMMUNITY_SUMMARY_COLUMNS),
     creatorIsModerator: row.creator_is_moderator,
     creatorIsAdmin: row.creator_is_admin,
     subscribed: subscribedTypeOf(row.follow_state),
@@ -186,10 +197,10 @@ export interface PostPage {
  * through the index of the sort.
  */
 export async function listPostViews(db: DbLike, options: PostListOptions): Promise<Result<PostPage, CursorError>> {
-  const built = postListQuery(db, options);
+  const built = postListStatement(db, options);
   if (!built.ok) return built;
-  const { query, keys, refTime } = built.value;
-  const rows = (await query.execute()) as PostViewRow[];
+  const { statement, keys, refTime } = built.value;
+  const rows = (await db.executeQuery<PostViewRow>(statement)).rows;
   const hasMore = rows.length > options.limit;
   const shown = hasMore ? rows.slice(0, options.limit) : rows;
   const last = shown.at(-1);
@@ -205,16 +216,39 @@ export async function listPostViews(db: DbLike, options: PostListOptions): Promi
 }
 
 /**
- * The query of one page of listPostViews (its rows are `limit` + 1 posts, the extra one telling
- * whether another page follows), with its sort keys and reference time; exported so tests and
- * the benchmark can check its plan.
+ * The values a listing's statement takes as parameters; everything else about it (sort, feed,
+ * which filters apply, the page size, whether a cursor or an offset starts it) is its shape, and
+ * fixes its SQL. Cursor values follow as `cursor_<index>`. The shape's constants (the page size,
+ * the flags compared with true or false) are written into the SQL as literals, so that the plan
+ * PostgreSQL keeps for the prepared statement (connect.ts) is made for them: a generic plan
+ * guessing at "deleted = $1" or "limit $2" would expect far fewer or more rows than there are.
  */
-export function postListQuery(db: DbLike, options: PostListOptions) {
-  const viewerId = options.viewer?.personId ?? null;
+interface PostListValues extends Record<string, unknown> {
+  viewer: string;
+  communityId: string;
+  creatorId: string;
+  searchText: string;
+  url: string;
+  refTime: string;
+  offset: number;
+}
+
+/** Listing statements by shape: built and compiled with Kysely once, then only given new values. */
+const postListStatements = new StatementCache<PostListValues>();
+
+/**
+ * The statement of one page of listPostViews (its rows are `limit` + 1 posts, the extra one
+ * telling whether another page follows), with its sort keys and reference time; exported so tests
+ * and the benchmark can check the plan of the very SQL that runs.
+ */
+export function postListStatement(
+  db: DbLike,
+  options: PostListOptions,
+): Result<{ statement: CompiledQuery; keys: PostOrderKey[]; refTime: Date }, CursorError> {
   const featured = options.communityId ? "featured_community" : "featured_local";
   const orderContext = (refTime: Date): PostOrderContext => ({ alias: "p", featured, refTime });
   let refTime = options.now ?? new Date();
-  let cursorValues: (string | number | boolean)[] | null = null;
+  let cursorValues: CursorValue[] | null = null;
   if (options.cursor) {
     const decoded = decodePostCursor(options.cursor, options.sort, postOrderKeys(options.sort, orderContext(refTime)));
     if (!decoded.ok) return err(decoded.error);
@@ -222,20 +256,76 @@ export function postListQuery(db: DbLike, options: PostListOptions) {
     cursorValues = decoded.value.values;
   }
   const keys = postOrderKeys(options.sort, orderContext(refTime));
-  const refTimeSql = sql`${refTime.toISOString()}::timestamptz`;
+  // Written into the SQL as a literal (the shape), so it must be a plain count: callers validate it.
+  if (!Number.isSafeInteger(options.limit) || options.limit < 1) throw new Error(`bad page size ${options.limit}`);
+  const viewerId = options.viewer?.personId ?? null;
+  const offset = !cursorValues && options.page && options.page > 1 ? (options.page - 1) * options.limit : null;
+  const values: PostListValues = {
+    viewer: viewerId ?? NO_VIEWER,
+    communityId: options.communityId ?? "",
+    creatorId: options.creatorId ?? "",
+    searchText: options.searchText ?? "",
+    url: options.url ?? "",
+    refTime: refTime.toISOString(),
+    offset: offset ?? 0,
+  };
+  // A leading featured flag is written into the SQL (afterCursor), so its value is part of the shape.
+  const flagInShape = cursorValues !== null && keys[0]?.kind === "boolean";
+  for (const [index, value] of (cursorValues ?? []).entries()) {
+    if (!(flagInShape && index === 0)) values[`cursor_${index}`] = value;
+  }
+  const shape = JSON.stringify([
+    options.sort,
+    options.communityId ? "community" : options.listingType,
+    viewerId !== null,
+    options.viewer?.showBotAccounts ?? true,
+    options.creatorId !== undefined,
+    options.searchText !== undefined,
+    options.url !== undefined,
+    options.savedOnly ?? false,
+    options.likedOnly ? "liked" : options.dislikedOnly ? "disliked" : "",
+    options.showNsfw,
+    options.limit,
+    cursorValues === null ? "first" : flagInShape ? `after ${String(cursorValues[0])}` : "after",
+    offset !== null,
+  ]);
+  const statement = postListStatements.statement(shape, values, (slots) => {
+    const cursorSlots =
+      cursorValues?.map((value, index) =>
+        flagInShape && index === 0 ? value : (slots[`cursor_${index}`] as CursorValue),
+      ) ?? null;
+    return buildPostListQuery(db, options, keys, slots, cursorSlots, offset !== null).compile();
+  });
+  return ok({ statement, keys, refTime });
+}
+
+/**
+ * The listing's query for a shape (the options' flags and kinds, never their values) with the
+ * values it is given: the request's, or the placeholders of a StatementCache.
+ */
+function buildPostListQuery(
+  db: DbLike,
+  options: PostListOptions,
+  keys: readonly PostOrderKey[],
+  v: PostListValues,
+  cursorValues: CursorValue[] | null,
+  paged: boolean,
+) {
+  const viewerId = options.viewer ? v.viewer : null;
+  const refTimeSql = sql`${v.refTime}::timestamptz`;
 
   let query = postViewQuery(db, viewerId)
-    .where("p.deleted", "=", false)
-    .where("p.removed", "=", false)
-    .where("c.deleted", "=", false)
-    .where("c.removed", "=", false);
+    .where("p.deleted", "=", sql.lit(false))
+    .where("p.removed", "=", sql.lit(false))
+    .where("c.deleted", "=", sql.lit(false))
+    .where("c.removed", "=", sql.lit(false));
 
   if (options.communityId) {
-    query = query.where("p.community_id", "=", options.communityId);
+    query = query.where("p.community_id", "=", v.communityId);
   } else {
     switch (options.listingType) {
       case "Local":
-        query = query.where("c.local", "=", true);
+        query = query.where("c.local", "=", sql.lit(true));
         break;
       case "Subscribed":
         // Pending follows count, as on Lemmy; nobody logged in follows nothing.
@@ -244,7 +334,7 @@ export function postListQuery(db: DbLike, options: PostListOptions) {
             eb
               .selectFrom("community_follows as sf")
               .whereRef("sf.community_id", "=", "p.community_id")
-              .where("sf.person_id", "=", viewerId ?? NO_VIEWER)
+              .where("sf.person_id", "=", v.viewer)
               .select("sf.person_id"),
           ),
         );
@@ -255,7 +345,7 @@ export function postListQuery(db: DbLike, options: PostListOptions) {
             eb
               .selectFrom("community_moderators as vm")
               .whereRef("vm.community_id", "=", "p.community_id")
-              .where("vm.person_id", "=", viewerId ?? NO_VIEWER)
+              .where("vm.person_id", "=", v.viewer)
               .select("vm.person_id"),
           ),
         );
@@ -264,17 +354,16 @@ export function postListQuery(db: DbLike, options: PostListOptions) {
         break;
     }
   }
-  if (options.creatorId) query = query.where("p.creator_id", "=", options.creatorId);
-  if (options.searchText !== undefined)
-    query = query.where(matchesText(sql.ref("p.search_vector"), options.searchText));
-  if (options.url !== undefined) query = query.where("p.url", "=", options.url);
+  if (options.creatorId) query = query.where("p.creator_id", "=", v.creatorId);
+  if (options.searchText !== undefined) query = query.where(matchesText(sql.ref("p.search_vector"), v.searchText));
+  if (options.url !== undefined) query = query.where("p.url", "=", v.url);
   if (options.savedOnly) {
     query = query.where((eb) =>
       eb.exists(
         eb
           .selectFrom("post_saves as ss")
           .whereRef("ss.post_id", "=", "p.id")
-          .where("ss.person_id", "=", viewerId ?? NO_VIEWER)
+          .where("ss.person_id", "=", v.viewer)
           .select("ss.post_id"),
       ),
     );
@@ -286,14 +375,14 @@ export function postListQuery(db: DbLike, options: PostListOptions) {
         eb
           .selectFrom("post_votes as sv")
           .whereRef("sv.post_id", "=", "p.id")
-          .where("sv.person_id", "=", viewerId ?? NO_VIEWER)
-          .where("sv.score", "=", wanted)
+          .where("sv.person_id", "=", v.viewer)
+          .where("sv.score", "=", sql.lit(wanted))
           .select("sv.post_id"),
       ),
     );
   }
-  if (!options.showNsfw) query = query.where("p.nsfw", "=", false).where("c.nsfw", "=", false);
-  if (options.viewer && !options.viewer.showBotAccounts) query = query.where("cr.bot", "=", false);
+  if (!options.showNsfw) query = query.where("p.nsfw", "=", sql.lit(false)).where("c.nsfw", "=", sql.lit(false));
+  if (options.viewer && !options.viewer.showBotAccounts) query = query.where("cr.bot", "=", sql.lit(false));
   if (viewerId) {
     const blocker = viewerId;
     if (!options.creatorId) {
@@ -324,14 +413,14 @@ export function postListQuery(db: DbLike, options: PostListOptions) {
     }
   }
   // LocalOnly communities are for this instance's members: not shown without a login.
-  if (!options.viewer) query = query.where("c.visibility", "!=", "LocalOnly");
+  if (!options.viewer) query = query.where("c.visibility", "!=", sql.lit("LocalOnly"));
   const window = topWindow(options.sort);
   if (window) query = query.where("p.published_at", ">", sql<Date>`${refTimeSql} - ${window}::interval`);
   if (cursorValues) query = query.where(afterCursor(keys, cursorValues));
 
   query = query.select(keys.map((key, index) => sql`${cursorValueExpression(key)}`.as(`key_${index}`)));
   for (const key of keys) query = query.orderBy(key.expression, key.direction);
-  query = query.limit(options.limit + 1);
-  if (!cursorValues && options.page && options.page > 1) query = query.offset((options.page - 1) * options.limit);
-  return ok({ query, keys, refTime });
+  query = query.limit(sql.lit(options.limit + 1));
+  if (paged) query = query.offset(v.offset);
+  return query;
 }

@@ -2,7 +2,7 @@
 // (the web UI), as Lemmy 0.19 accepts them. The token must verify and still be on record.
 
 import type {} from "@fastify/cookie";
-import { findLocalAccount, getSite, hostOf, type LocalAccount, verifyLoginToken } from "@plenum/core";
+import { findLocalAccount, getCachedSite, hostOf, type LocalAccount, verifyLoginToken } from "@plenum/core";
 import type { FastifyRequest } from "fastify";
 import type { Runtime } from "../runtime.ts";
 
@@ -30,7 +30,7 @@ async function resolveViewer(runtime: Runtime, request: FastifyRequest): Promise
   const token = tokenOf(request);
   if (!token) return null;
   const { db } = runtime.database;
-  const site = await getSite(db);
+  const site = await getCachedSite(db);
   const personId = await verifyLoginToken(db, tokenContext(runtime, site.jwt_secret), token);
   if (!personId) return null;
   const account = await findLocalAccount(db, personId);

@@ -7,10 +7,10 @@ import {
   findCommentById,
   findCommunityByName,
   findPersonByIdOrName,
+  getCachedSite,
   getCommunityView,
   getPersonProfile,
   getPostView,
-  getSite,
   getSiteCounts,
   isNewSortedMegathread,
   type ListingType,
@@ -88,7 +88,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
 
   app.get<{ Querystring: Query }>("/", async (request, reply) => {
     const { ctx, viewer } = await pageRequest(runtime, request, reply);
-    const site = await getSite(db);
+    const site = await getCachedSite(db);
     const listings: ListingType[] = viewer ? ["Subscribed", "Local", "All"] : ["Local", "All"];
     const listing = pick(
       request.query.type,
@@ -164,7 +164,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
       return notFound(request, reply, `There is no community called ${request.params.name} here.`);
     }
     const { ctx, viewer } = await pageRequest(runtime, request, reply);
-    const site = await getSite(db);
+    const site = await getCachedSite(db);
     const sort = pick(
       request.query.sort,
       SORT_TYPES,
@@ -214,7 +214,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
     const focus = focusCommentId ? await findCommentById(db, focusCommentId) : null;
     if (focusCommentId && (!focus || focus.post_id !== postId))
       return notFound(request, reply, "There is no such comment here.");
-    const site = await getSite(db);
+    const site = await getCachedSite(db);
     // Megathreads open with comments sorted New (a series option).
     const defaultSort = (await isNewSortedMegathread(db, postId)) ? "New" : "Hot";
     const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, defaultSort);
@@ -280,7 +280,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
         commentViewer(viewer),
       ),
       listModerators(db, view.community.id),
-      getSite(db),
+      getCachedSite(db),
     ]);
     const options: CommentTreeOptions = {
       postCreatorId: view.post.creator_id,
@@ -298,7 +298,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
     if (!person || person.deleted)
       return notFound(request, reply, `There is no one called ${request.params.name} here.`);
     const { ctx, viewer } = await pageRequest(runtime, request, reply);
-    const site = await getSite(db);
+    const site = await getCachedSite(db);
     const [profile, posts, comments] = await Promise.all([
       getPersonProfile(db, person),
       listPostViews(db, {
@@ -329,7 +329,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
 
   app.get<{ Querystring: Query }>("/search", async (request, reply) => {
     const { ctx, viewer } = await pageRequest(runtime, request, reply);
-    const site = await getSite(db);
+    const site = await getCachedSite(db);
     const query = (request.query.q ?? "").slice(0, 200);
     const type: SearchType = pick(request.query.type, SEARCH_TYPES, "All");
     const results = query.trim()

@@ -1,5 +1,5 @@
 // What every page needs: the site's name, who is looking, and a CSRF token for its forms.
-import { getSite, type LocalAccount, moderatesAnything } from "@plenum/core";
+import { getCachedSite, type LocalAccount, moderatesAnything } from "@plenum/core";
 import type { PageContext } from "@plenum/web";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { viewerOf } from "../api/auth.ts";
@@ -15,7 +15,7 @@ export async function pageRequest(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<PageRequest> {
-  const [site, viewer] = await Promise.all([getSite(runtime.database.db), viewerOf(runtime, request)]);
+  const [site, viewer] = await Promise.all([getCachedSite(runtime.database.db), viewerOf(runtime, request)]);
   const moderator = viewer ? await moderatesAnything(runtime.database.db, viewer) : false;
   return {
     viewer,

@@ -1,5 +1,11 @@
 // RSS feeds at Lemmy's paths: /feeds/all.xml, /feeds/local.xml, /feeds/c/{name}.xml, /feeds/u/{name}.xml.
-import { findCommunityByName, findPersonByIdOrName, getSite, listPostViews, type PostListOptions } from "@plenum/core";
+import {
+  findCommunityByName,
+  findPersonByIdOrName,
+  getCachedSite,
+  listPostViews,
+  type PostListOptions,
+} from "@plenum/core";
 import { renderRss } from "@plenum/web";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ApiContext } from "../api/v3/context.ts";
@@ -38,7 +44,7 @@ export function registerFeeds(app: FastifyInstance, api: ApiContext): void {
 
   for (const listing of ["All", "Local"] as const) {
     app.get(`/feeds/${listing.toLowerCase()}.xml`, async (_request, reply) => {
-      const site = await getSite(db);
+      const site = await getCachedSite(db);
       return send(
         reply,
         { listingType: listing, sort: "New" },

@@ -4,6 +4,7 @@ import {
   type CommentItemView,
   type CommunityRow,
   type PersonRow,
+  type PersonSummaryRow,
   type PostView,
   renderMarkdown,
   SORT_TYPES,
@@ -14,19 +15,19 @@ import { csrfField, type PageContext } from "../layout.ts";
 import { commentModTools } from "./moderation-forms.ts";
 
 /** Where a person's page is: /u/name for local persons, /u/name@host for remote ones. */
-export function personPath(person: PersonRow): string {
+export function personPath(person: Pick<PersonRow, "local" | "name" | "ap_id">): string {
   return person.local ? `/u/${person.name}` : `/u/${person.name}@${new URL(person.ap_id).host}`;
 }
 
-export function communityPath(community: CommunityRow): string {
+export function communityPath(community: Pick<CommunityRow, "local" | "name" | "ap_id">): string {
   return community.local ? `/c/${community.name}` : `/c/${community.name}@${new URL(community.ap_id).host}`;
 }
 
-export function communityHandle(community: CommunityRow): string {
+export function communityHandle(community: Pick<CommunityRow, "name" | "ap_id">): string {
   return `!${community.name}@${new URL(community.ap_id).host}`;
 }
 
-const personParts = (person: PersonRow) => ({
+const personParts = (person: PersonSummaryRow) => ({
   name: person.name,
   displayName: person.display_name,
   pronouns: person.pronouns,

@@ -10,6 +10,7 @@ import {
   exhaustiveCheck,
   findCommentById,
   findCommunityByName,
+  getCachedSite,
   getCommentView,
   getSite,
   isNewSortedMegathread,
@@ -245,7 +246,7 @@ export function registerCommentRoutes(app: FastifyInstance, api: ApiContext): vo
     }
 
     if (page > MAX_LIST_PAGE) return fail(reply, "couldnt_get_comments");
-    const userDefault = account?.localUser.default_listing_type ?? (await getSite(db)).default_listing_type;
+    const userDefault = account?.localUser.default_listing_type ?? (await getCachedSite(db)).default_listing_type;
     const listing: CommentListing =
       q.type_ ??
       (postId !== undefined || communityId !== undefined ? "All" : isListing(userDefault) ? userDefault : "Local");

@@ -84,7 +84,11 @@ export function discussionLanguages(): number[] {
  * Whether the reader sees a community: a deleted or removed one only its moderators and admins
  * do; a LocalOnly one only logged-in members.
  */
-export async function canSeeCommunity(api: ApiContext, reader: LocalAccount | null, community: CommunityRow) {
+export async function canSeeCommunity(
+  api: ApiContext,
+  reader: LocalAccount | null,
+  community: Pick<CommunityRow, "id" | "visibility" | "deleted" | "removed">,
+) {
   if (community.visibility === "LocalOnly" && !reader) return false;
   if (!community.deleted && !community.removed) return true;
   return reader !== null && (await canModerate(api.runtime.database.db, reader, community.id));

@@ -9,6 +9,7 @@ import {
   fetchLinkMetadata,
   findCommentById,
   findCommunityByName,
+  getCachedSite,
   getCommunityView,
   getPostView,
   getSite,
@@ -194,7 +195,7 @@ export function registerPostRoutes(app: FastifyInstance, api: ApiContext): void 
     const v = input.value;
     if (v.liked_only && v.disliked_only) return fail(reply, "contradicting_filters");
     const me = await api.viewer(request);
-    const site = await getSite(db);
+    const site = await getCachedSite(db);
     let communityId = v.community_id ? String(v.community_id) : undefined;
     if (!communityId && v.community_name) {
       const community = await findCommunityByName(db, v.community_name);

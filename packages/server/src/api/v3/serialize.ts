@@ -3,10 +3,11 @@
 import type {
   CommentItemView,
   CommentRow,
-  CommunityRow,
+  CommunitySummaryRow,
   CommunityView,
   LocalAccount,
   PersonRow,
+  PersonSummaryRow,
   PostRow,
   PostView,
 } from "@plenum/core";
@@ -17,7 +18,7 @@ export const num = (id: string) => Number(id);
 /** Lemmy omits absent optional fields rather than sending null. */
 export const opt = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
-export function toApiPerson(person: PersonRow) {
+export function toApiPerson(person: PersonSummaryRow) {
   return {
     id: num(person.id),
     name: person.name,
@@ -42,7 +43,7 @@ export function toApiPersonCounts(person: PersonRow) {
   return { person_id: num(person.id), post_count: person.post_count, comment_count: person.comment_count };
 }
 
-export function toApiCommunity(community: CommunityRow) {
+export function toApiCommunity(community: CommunitySummaryRow) {
   return {
     id: num(community.id),
     name: community.name,
@@ -221,7 +222,7 @@ export function toApiCommunityView(view: CommunityView) {
 }
 
 /** lemmy-js-client's CommunityModeratorView list. */
-export function toApiModerators(community: CommunityRow, moderators: readonly PersonRow[]) {
+export function toApiModerators(community: CommunitySummaryRow, moderators: readonly PersonSummaryRow[]) {
   const apiCommunity = toApiCommunity(community);
   return moderators.map((moderator) => ({ community: apiCommunity, moderator: toApiPerson(moderator) }));
 }
