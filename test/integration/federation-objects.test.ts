@@ -226,6 +226,16 @@ describe("posts and comments as ActivityPub objects", () => {
     expect((await get(`/comment/${replyId}`)).response.status).toBe(200);
   });
 
+  test("the served Group carries postingRestrictedToMods, as Lemmy reads it", async () => {
+    const open = (await get("/c/lobby")).json();
+    expect(open).toMatchObject({ type: "Group", id: communityUrl, postingRestrictedToMods: false });
+    expect(JSON.stringify(open["@context"])).toContain('"postingRestrictedToMods":"lemmy:postingRestrictedToMods"');
+    const lobby = (await alice.getCommunity({ name: "lobby" })).community_view.community.id;
+    await alice.editCommunity({ community_id: lobby, posting_restricted_to_mods: true });
+    expect((await get("/c/lobby")).json()).toMatchObject({ type: "Group", postingRestrictedToMods: true });
+    await alice.editCommunity({ community_id: lobby, posting_restricted_to_mods: false });
+  });
+
   test("a removed community and a deleted account are Tombstones, 410 Gone", async () => {
     await server.user("erin");
     // No call deletes an account yet; this is the row an account deletion leaves.

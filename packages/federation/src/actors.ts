@@ -14,6 +14,7 @@ import {
 } from "@plenum/core";
 import type { PlenumContext } from "./context.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { LemmyGroup } from "./lemmy-group.ts";
 import { syncRemoteModerators } from "./moderators.ts";
 import { remotePronouns } from "./pronouns.ts";
 import { toDate, toInstant } from "./temporal.ts";
@@ -25,7 +26,7 @@ function markdownSource(markdown: string | null): Source | null {
 export function toGroup(ctx: PlenumContext, community: CommunityRow, keys: ActorKeyPair[]): Group {
   const identifier = communityIdentifier(community.name);
   const id = ctx.getActorUri(identifier);
-  return new Group({
+  return new LemmyGroup(community.posting_restricted_to_mods, {
     id,
     url: id,
     preferredUsername: community.name,
