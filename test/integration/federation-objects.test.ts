@@ -226,6 +226,34 @@ describe("posts and comments as ActivityPub objects", () => {
     expect((await get(`/comment/${replyId}`)).response.status).toBe(200);
   });
 
+  test("the root serves the instance actor (Lemmy's site Application) to ActivityPub and the front page to browsers", async () => {
+    await alice.editSite({ description: "A test site", sidebar: "Be **kind**" });
+    const root = await get("/");
+    expect(root.response.status).toBe(200);
+    expect(root.response.headers.get("content-type")).toBe(AP);
+    const siteUrl = `${origin}/`;
+    const host = new URL(origin).host;
+    const actor = root.json();
+    expect(actor).toMatchObject({
+      id: siteUrl,
+      type: "Application",
+      preferredUsername: host,
+      summary: "A test site",
+      content: "<p>Be <strong>kind</strong></p>\n",
+      source: { content: "Be **kind**", mediaType: "text/markdown" },
+      inbox: `${origin}/inbox`,
+      outbox: `${origin}/site_outbox`,
+      publicKey: { id: `${siteUrl}#main-key`, owner: siteUrl },
+    });
+    expect(String((actor.publicKey as Record<string, unknown>).publicKeyPem)).toContain("BEGIN PUBLIC KEY");
+    // The key is made once: a second read serves the same one.
+    expect((await get("/")).json().publicKey).toEqual(actor.publicKey);
+    expect((await get("/site_outbox")).json()).toMatchObject({ type: "OrderedCollection", totalItems: 0 });
+    const page = await get("/", "text/html,application/xhtml+xml");
+    expect(page.response.headers.get("content-type")).toContain("text/html");
+    expect(page.text).toContain("<html");
+  });
+
   test("the served Group carries postingRestrictedToMods, as Lemmy reads it", async () => {
     const open = (await get("/c/lobby")).json();
     expect(open).toMatchObject({ type: "Group", id: communityUrl, postingRestrictedToMods: false });
