@@ -103,6 +103,13 @@ function displayNameOf(actor: Actor, pronouns: readonly string[]): string | null
   return bare === actor.preferredUsername?.toString() ? null : bare;
 }
 
+/** The http(s) URL of an actor's icon or image (an Image whose url is a URL or a Link), or null. */
+async function imageUrlOf(image: Promise<Image | null>): Promise<string | null> {
+  const found = await image.catch(() => null);
+  const url = found?.url instanceof URL ? found.url : (found?.url?.href ?? null);
+  return url && (url.protocol === "https:" || url.protocol === "http:") ? url.href : null;
+}
+
 export type PersistedActor = { kind: "person"; row: PersonRow } | { kind: "community"; row: CommunityRow };
 
 /**
@@ -145,6 +152,8 @@ export async function persistActor(ctx: PlenumContext, actor: Actor): Promise<Pe
       ...common,
       display_name: displayNameOf(actor, pronouns),
       bio: actor.summary?.toString() ?? null,
+      avatar_url: await imageUrlOf(actor.getIcon({ documentLoader: ctx.documentLoader })),
+      banner_url: await imageUrlOf(actor.getImage({ documentLoader: ctx.documentLoader })),
       bot: actor instanceof Service,
       pronouns,
     });
