@@ -5,11 +5,16 @@
 //     follows, gets it too.
 //   - bob deletes his account on B (password confirmed): A gets Delete(Person), marks him deleted
 //     and, as he asked, deletes his post there; his actor answers 410 on B.
+//   - forged ones, signed here with bob's real key as B would sign them, change nothing: an
+//     Update moving his inbox to another host or changing his key, an Update of someone else, and
+//     an unverifiable Delete of a person whose server says they still exist.
+import { generateCryptoKeyPair, importJwk, signRequest } from "@fedify/fedify";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   type Db,
   findCommunityByApId,
   findFollow,
+  findKeyPairs,
   findLocalPersonByName,
   findPersonByApId,
   findPostByApId,
@@ -88,6 +93,77 @@ describe("profile edits and account deletion between A and B", () => {
 
     await bob.saveUserSettings({ display_name: "Bob of B" });
     await waitUntil(async () => (await personOn(a, bobUrl)).display_name === "Bob of B", "bob's new name to reach A");
+  });
+
+  /** POSTs an activity to A's shared inbox, signed (draft-cavage) with `key` as `keyId`. */
+  async function deliverToA(activity: Record<string, unknown>, keyId: string, key: CryptoKey) {
+    const body = JSON.stringify(activity);
+    const request = new Request(`${a.origin}/inbox`, {
+      method: "POST",
+      headers: { "content-type": "application/activity+json" },
+      body,
+    });
+    return fetch(await signRequest(request, key, new URL(keyId), { spec: "draft-cavage-http-signatures-12" }));
+  }
+
+  test("forged profile activities change nothing", async () => {
+    const bobRow = await findLocalPersonByName(dbOf(b), "bob");
+    const [rsa] = await findKeyPairs(dbOf(b), { personId: String(bobRow?.id) });
+    const bobKey = await importJwk(rsa?.privateKey as JsonWebKey, "private");
+    const served = (await (await fetch(bobUrl, { headers: { accept: "application/activity+json" } })).json()) as Record<
+      string,
+      unknown
+    >;
+    const before = await personOn(a, bobUrl);
+    const update = (object: Record<string, unknown>, n: number) => ({
+      "@context": served["@context"],
+      id: `${b.origin}/activities/update/forged-${n}`,
+      type: "Update",
+      actor: bobUrl,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+      object,
+    });
+    const { "@context": _context, ...person } = served;
+    const moved = { ...person, name: "Moved Bob", inbox: "https://elsewhere.example/inbox" };
+    expect((await deliverToA(update(moved, 1), `${bobUrl}#main-key`, bobKey)).status).toBeLessThan(300);
+    const otherKey = await crypto.subtle.exportKey(
+      "spki",
+      (await generateCryptoKeyPair("RSASSA-PKCS1-v1_5")).publicKey,
+    );
+    const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(otherKey).toString("base64")}\n-----END PUBLIC KEY-----\n`;
+    const rekeyed = {
+      ...person,
+      name: "Rekeyed Bob",
+      publicKey: { ...(person.publicKey as Record<string, unknown>), publicKeyPem: pem },
+    };
+    expect((await deliverToA(update(rekeyed, 2), `${bobUrl}#main-key`, bobKey)).status).toBeLessThan(300);
+    const notHim = { ...person, id: aliceUrl, name: "Not alice" };
+    expect((await deliverToA(update(notHim, 3), `${bobUrl}#main-key`, bobKey)).status).toBeLessThan(300);
+    // A genuine one afterwards is applied: the forged ones were handled (and dropped) before it.
+    expect(
+      (await deliverToA(update({ ...person, name: "Genuine Bob" }, 4), `${bobUrl}#main-key`, bobKey)).status,
+    ).toBeLessThan(300);
+    await waitUntil(async () => (await personOn(a, bobUrl)).display_name === "Genuine Bob", "the genuine Update");
+    expect(await personOn(a, bobUrl)).toMatchObject({
+      inbox_url: before.inbox_url,
+      shared_inbox_url: before.shared_inbox_url,
+      public_key_pem: before.public_key_pem,
+    });
+    expect((await personOn(a, aliceUrl)).display_name).toBe("Alice Liddell");
+
+    // A Delete of bob signed with a key nobody publishes cannot be verified, and B says bob exists.
+    const stranger = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+    const deletion = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${b.origin}/activities/delete/forged-5`,
+      type: "Delete",
+      actor: bobUrl,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+      object: bobUrl,
+    };
+    const refused = await deliverToA(deletion, `${b.origin}/u/nobody#main-key`, stranger.privateKey);
+    expect(refused.status).toBe(401);
+    expect((await personOn(a, bobUrl)).deleted).toBe(false);
   });
 
   test("a wrong password deletes nothing; bob's deletion on B reaches A with his content", async () => {
