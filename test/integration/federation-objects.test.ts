@@ -5,7 +5,7 @@
 // comment mentions its community, so Mastodon addresses replies to the Group.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { LemmyHttp } from "lemmy-js-client";
-import { type ApiServer, startApiServer } from "../support/api.ts";
+import { type ApiServer, startApiServer, TEST_PASSWORD } from "../support/api.ts";
 
 const AP = "application/activity+json";
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
@@ -265,9 +265,13 @@ describe("posts and comments as ActivityPub objects", () => {
   });
 
   test("a removed community and a deleted account are Tombstones, 410 Gone", async () => {
-    await server.user("erin");
-    // No call deletes an account yet; this is the row an account deletion leaves.
-    await server.runtime.database.db.updateTable("persons").set({ deleted: true }).where("name", "=", "erin").execute();
+    const erin = (await server.user("erin")).client;
+    await expect(erin.deleteAccount({ password: "not her password", delete_content: false })).rejects.toThrow(
+      "incorrect_login",
+    );
+    expect((await get("/u/erin")).response.status).toBe(200);
+    await erin.deleteAccount({ password: TEST_PASSWORD, delete_content: false });
+    await expect(erin.validateAuth()).rejects.toThrow();
     const person = await get("/u/erin");
     expect(person.response.status).toBe(410);
     expect(person.json()).toMatchObject({ id: `${origin}/u/erin`, type: "Tombstone" });
