@@ -1,8 +1,9 @@
 // Outbound federation from domain events: what a local person's posts, comments, votes, edits,
-// deletions, profile edits and account deletion send. In a local community the community announces each activity to its
-// followers, one delivery per shared inbox, and announces posts a second time as the bare Page;
-// in a remote community the activity goes to the community's inbox. The remote side is a capture
-// server that records what real, signed deliveries from the durable queue bring.
+// deletions, profile edits and account deletion send. In a local community the community
+// announces each activity to its followers, one delivery per shared inbox, and announces posts a
+// second time as the bare Page; in a remote community the activity goes to the community's inbox.
+// The remote side is a capture server that records what real, signed deliveries from the durable
+// queue bring.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   ensureInstance,
