@@ -8,6 +8,8 @@
 //   - forged ones, signed here with bob's real key as B would sign them, change nothing: an
 //     Update moving his inbox to another host or changing his key, an Update of someone else, and
 //     an unverifiable Delete of a person whose server says they still exist.
+//   - cleo is gone from B without a word (her actor answers 410): an unverifiable Delete of her is
+//     applied once B confirms, but not its removeData.
 import { generateCryptoKeyPair, importJwk, signRequest } from "@fedify/fedify";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
@@ -164,6 +166,33 @@ describe("profile edits and account deletion between A and B", () => {
     const refused = await deliverToA(deletion, `${b.origin}/u/nobody#main-key`, stranger.privateKey);
     expect(refused.status).toBe(401);
     expect((await personOn(a, bobUrl)).deleted).toBe(false);
+  });
+
+  test("an unverifiable Delete of a person is applied once their server answers 410, without removeData", async () => {
+    // cleo, on B, comments in the lobby (so A knows her), then is gone from B without a word.
+    const cleo = await b.user("cleo");
+    const lobbyOnB = await findCommunityByApId(dbOf(b), lobbyUrl);
+    const cleoPostUrl = (await cleo.createPost({ community_id: Number(lobbyOnB?.id), name: "Cleo was here" })).post_view
+      .post.ap_id;
+    await waitUntil(async () => (await findPostByApId(dbOf(a), cleoPostUrl)) !== undefined, "cleo's post to reach A");
+    await dbOf(b).updateTable("persons").set({ deleted: true }).where("name", "=", "cleo").execute();
+    const cleoUrl = `${b.origin}/u/cleo`;
+    // Signed with a key her (now gone) actor never published: A cannot fetch it.
+    const stranger = await generateCryptoKeyPair("RSASSA-PKCS1-v1_5");
+    const deletion = {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${b.origin}/activities/delete/cleo`,
+      type: "Delete",
+      actor: cleoUrl,
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+      object: cleoUrl,
+      removeData: true,
+    };
+    const accepted = await deliverToA(deletion, `${cleoUrl}#main-key`, stranger.privateKey);
+    expect(accepted.status).toBe(202);
+    expect((await personOn(a, cleoUrl)).deleted).toBe(true);
+    // The unsigned removeData was not followed.
+    expect((await findPostByApId(dbOf(a), cleoPostUrl))?.deleted).toBe(false);
   });
 
   test("a wrong password deletes nothing; bob's deletion on B reaches A with his content", async () => {

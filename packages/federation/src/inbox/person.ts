@@ -8,8 +8,9 @@
 // person's own server and its key must be the one we have.
 //
 // A deleted account's actor answers 410 on its server, so its Delete often cannot be verified
-// (the key is gone with it; Mastodon and Lemmy serve a Tombstone). Such an unverified Delete of
-// the actor itself is applied only after the actor's own server confirms, answering 410 for it.
+// (the key is gone with it; Mastodon and Lemmy serve a Tombstone). Such an unverified, signed
+// Delete of the actor itself is applied only after the actor's own server confirms, answering 410
+// for it (and without its removeData, which nothing vouches for).
 import {
   type Context,
   exportSpki,
@@ -98,9 +99,9 @@ function isPersonObject(json: unknown): boolean {
 }
 
 /**
- * Fedify's hook for activities whose signature could not be verified: a Delete of its own actor
- * whose key could not be fetched is applied when the actor's server answers 410 Gone for it.
- * Anything else keeps Fedify's 401.
+ * Fedify's hook for activities whose signature could not be verified: a signed Delete of its own
+ * actor is applied when the actor's server answers 410 Gone for it. Anything else keeps Fedify's
+ * 401.
  */
 export async function onUnverifiedActivity(
   ctx: RequestContext<FederationContextData>,
@@ -108,9 +109,13 @@ export async function onUnverifiedActivity(
   reason: UnverifiedActivityReason,
 ): Promise<Response | undefined> {
   const actorId = selfDeletion(activity);
-  if (!actorId || reason.type !== "keyFetchError") return undefined;
+  // The key could not be fetched (the actor is gone), or a key cached from before no longer
+  // verifies it. Either way only the actor's own server decides, below; unsigned ones stay out.
+  if (!actorId || reason.type === "noSignature") return undefined;
   if ((await fetchBoundedStatus(actorId.href, ctx.data.remoteFetch)) !== 410) return undefined;
-  const handled = await applyDeletion(ctx, actorId, await activity.toJsonLd());
+  // Only the deletion itself is confirmed, not what the unsigned body asks: its removeData is
+  // ignored, so nobody can have a gone person's content deleted in their name.
+  const handled = await applyDeletion(ctx, actorId, {});
   logger.info("Unverified deletion of {actor}, confirmed gone by its server: {outcome}", {
     actor: actorId.href,
     outcome: "effect" in handled ? handled.effect : handled.rejected,
