@@ -308,7 +308,7 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
     case "person_deleted": {
       const found = await personActivity(ctx, event);
       if (!found) return;
-      const targets = await allowed(ctx, await personAudience(ctx, found.person.id));
+      const targets = await allowed(ctx, await personAudience(ctx, event));
       await deliverJson(ctx, personIdentifier(found.person.name), targets, found.activity, {
         orderingKey: found.person.ap_id,
       });

@@ -1,8 +1,16 @@
 // A local person's own profile, federated: Update(Person) after a profile edit and Delete(Person)
 // after an account deletion, both by the person, to the servers of the communities they take part
 // in (listPersonAudienceInboxes). Lemmy sends a user's deletion in this shape, to every instance
-// (federation-wire-formats.md §2.7); it sends no profile Updates, but Mastodon and Plenum read them.
-import { type DomainEvent, findPersonById, listPersonAudienceInboxes, type PersonRow } from "@plenum/core";
+// (federation-wire-formats.md §2.7); its inbox lists no Update of a Person, which Mastodon and
+// Plenum read.
+import {
+  type DomainEvent,
+  findInstanceSoftware,
+  findPersonById,
+  hostOf,
+  listPersonAudienceInboxes,
+  type PersonRow,
+} from "@plenum/core";
 import { newActivityId } from "./activities.ts";
 import { toPerson } from "./actors.ts";
 import type { PlenumContext } from "./context.ts";
@@ -50,7 +58,15 @@ export async function personActivity(
   return { person, activity };
 }
 
-/** One delivery per server that follows a community the person takes part in. */
-export async function personAudience(ctx: PlenumContext, personId: string): Promise<Delivery[]> {
-  return deliveriesFor(await listPersonAudienceInboxes(ctx.data.db, personId), ctx.origin);
+/**
+ * One delivery per server that follows a community the person takes part in. A profile Update
+ * skips servers known to run Lemmy: its inbox takes no Update of a Person
+ * (federation-wire-formats.md §2.7) and would refuse each one, which the queue would retry.
+ */
+export async function personAudience(ctx: PlenumContext, event: PersonEvent): Promise<Delivery[]> {
+  const targets = deliveriesFor(await listPersonAudienceInboxes(ctx.data.db, event.personId), ctx.origin);
+  if (event.type !== "person_updated") return targets;
+  const hostOfTarget = (target: Delivery) => hostOf(target.actorIds[0] ?? target.inbox).toLowerCase();
+  const software = await findInstanceSoftware(ctx.data.db, targets.map(hostOfTarget));
+  return targets.filter((target) => software.get(hostOfTarget(target))?.software !== "lemmy");
 }
