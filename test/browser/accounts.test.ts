@@ -1,5 +1,6 @@
 // Signing up, logging in and out, and settings in a real browser, with and without JavaScript.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { findLocalPersonByName } from "@plenum/core";
 import type { Browser } from "playwright-core";
 import { type ApiServer, startApiServer, TEST_PASSWORD } from "../support/api.ts";
 import { chromiumAvailable, launchBrowser } from "../support/browser.ts";
@@ -79,6 +80,32 @@ describe("accounts in the browser", () => {
     });
     expect(response.status).toBe(403);
     await expect(server.client().getPersonDetails({ username: "mallory" })).rejects.toThrow("couldnt_find_person");
+  });
+
+  test("deleting one's account from the settings page asks for the password, then logs out", async () => {
+    await server.user("dana");
+    const danaRow = () => findLocalPersonByName(server.runtime.database.db, "dana");
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/login`);
+    await page.fill('input[name="username_or_email"]', "dana");
+    await page.fill('input[name="password"]', TEST_PASSWORD);
+    await page.click('form[action="/login"] button[type="submit"]');
+    await page.waitForURL(`${server.origin}/`);
+
+    await page.goto(`${server.origin}/settings`);
+    const form = 'form[action="/settings/delete_account"]';
+    await page.fill(`${form} input[name="password"]`, "not her password");
+    await page.click(`${form} button[type="submit"]`);
+    expect(await page.locator(".errors").textContent()).toContain("not right");
+    expect((await danaRow())?.deleted).toBe(false);
+
+    await page.fill(`${form} input[name="password"]`, TEST_PASSWORD);
+    await page.click(`${form} button[type="submit"]`);
+    await page.waitForURL(`${server.origin}/`);
+    expect(await page.locator("header.site .me").textContent()).toContain("Log in");
+    expect((await danaRow())?.deleted).toBe(true);
+    await context.close();
   });
 
   test("assets are served with content hashes and a year of caching", async () => {

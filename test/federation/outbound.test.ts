@@ -1,14 +1,16 @@
-// Outbound federation from domain events: what a local person's posts, comments, votes, edits
-// and deletions send. In a local community the community announces each activity to its
-// followers, one delivery per shared inbox, and announces posts a second time as the bare Page;
-// in a remote community the activity goes to the community's inbox. The remote side is a capture
-// server that records what real, signed deliveries from the durable queue bring.
+// Outbound federation from domain events: what a local person's posts, comments, votes, edits,
+// deletions, profile edits and account deletion send. In a local community the community
+// announces each activity to its followers, one delivery per shared inbox, and announces posts a
+// second time as the bare Page; in a remote community the activity goes to the community's inbox.
+// The remote side is a capture server that records what real, signed deliveries from the durable
+// queue bring.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   ensureInstance,
   findLocalPersonByName,
   findPersonByApId,
   findPostById,
+  recordInstanceSoftware,
   setFederationLists,
   upsertFollow,
   upsertRemoteCommunity,
@@ -17,7 +19,7 @@ import {
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
 import { type CaptureServer, startCaptureServer } from "../support/capture.ts";
-import { startInstance, type TestInstance } from "../support/instances.ts";
+import { INSTANCE_PASSWORD, startInstance, type TestInstance } from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
@@ -284,6 +286,72 @@ describe("activities sent for a local person's content", () => {
     await waitUntil(
       async () => (await db.selectFrom("queue_messages").select("id").execute()).length === 0,
       "A's queues to drain",
+    );
+  });
+
+  test("a profile edit and an account deletion go, by the person, to the servers of their communities", async () => {
+    const dora = await a.user("dora");
+    const doraUrl = `${a.origin}/u/dora`;
+    // dora comments in the lobby (only moderators post there since the test above) and posts far away.
+    const lobbyPost = await alice.createPost({ community_id: lobbyId, name: "Say hi, dora" });
+    await dora.createComment({ post_id: lobbyPost.post_view.post.id, content: "Hi" });
+    await dora.createPost({ community_id: farId, name: "Dora far away" });
+    const byDora = (server: CaptureServer, path: string, type: string) =>
+      server.at(path).filter((activity) => activity.type === type && activity.actor === doraUrl);
+    const arrived = async (server: CaptureServer, path: string, type: string) => {
+      await waitUntil(() => byDora(server, path, type).length >= 1, `${type} by dora at ${path}`);
+      return byDora(server, path, type);
+    };
+
+    // r3's server is known to run Lemmy, whose inbox takes no Update of a Person.
+    const db = a.runtime.database.db;
+    const soloHost = new URL(solo.origin).host;
+    await recordInstanceSoftware(db, soloHost, { software: "lemmy", version: "0.19.5" }, new Date());
+    await dora.saveUserSettings({ display_name: "Dora the Explorer", bio: "Maps *everywhere*" });
+    // The lobby's followers (r1 and r2 through their shared inbox, r3 directly) and the far community.
+    const [update] = await arrived(remote, "/inbox", "Update");
+    expect(update).toMatchObject({
+      type: "Update",
+      actor: doraUrl,
+      to: [PUBLIC],
+      object: {
+        type: "Person",
+        id: doraUrl,
+        preferredUsername: "dora",
+        name: "Dora the Explorer",
+        summary: "<p>Maps <em>everywhere</em></p>\n",
+        inbox: `${doraUrl}/inbox`,
+      },
+    });
+    expect(String(update?.id)).toMatch(new RegExp(`^${a.origin}/activities/update/`));
+    expect(await arrived(remote, "/c/far/inbox", "Update")).toHaveLength(1);
+    const signed = remote.requests.find((r) => r.path === "/inbox" && r.body.id === update?.id);
+    expect(String(signed?.headers["signature-input"] ?? signed?.headers.signature)).toContain(`${doraUrl}#main-key`);
+
+    await dora.deleteAccount({ password: INSTANCE_PASSWORD, delete_content: false });
+    const [deletion] = await arrived(remote, "/inbox", "Delete");
+    expect(deletion).toMatchObject({
+      type: "Delete",
+      actor: doraUrl,
+      object: doraUrl,
+      to: [PUBLIC],
+      removeData: false,
+    });
+    // Lemmy takes a Delete(Person): r3's server gets that one, and never got the Update.
+    expect(await arrived(solo, "/u/r3/inbox", "Delete")).toHaveLength(1);
+    expect(byDora(solo, "/u/r3/inbox", "Update")).toEqual([]);
+    await recordInstanceSoftware(db, soloHost, null, new Date());
+    expect(await arrived(remote, "/c/far/inbox", "Delete")).toHaveLength(1);
+    // Settings saved without a profile change send nothing more.
+    const updates = byDora(remote, "/inbox", "Update").length;
+    await alice.saveUserSettings({ show_nsfw: true });
+    await waitUntil(
+      async () => (await db.selectFrom("queue_messages").select("id").execute()).length === 0,
+      "A's queues to drain",
+    );
+    expect(byDora(remote, "/inbox", "Update")).toHaveLength(updates);
+    expect(remote.at("/inbox").filter((activity) => activity.type === "Update" && activity.actor === aliceUrl)).toEqual(
+      [],
     );
   });
 

@@ -5,7 +5,7 @@
 // comment mentions its community, so Mastodon addresses replies to the Group.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import type { LemmyHttp } from "lemmy-js-client";
-import { type ApiServer, startApiServer } from "../support/api.ts";
+import { type ApiServer, startApiServer, TEST_PASSWORD } from "../support/api.ts";
 
 const AP = "application/activity+json";
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
@@ -226,10 +226,52 @@ describe("posts and comments as ActivityPub objects", () => {
     expect((await get(`/comment/${replyId}`)).response.status).toBe(200);
   });
 
+  test("the root serves the instance actor (Lemmy's site Application) to ActivityPub and the front page to browsers", async () => {
+    await alice.editSite({ description: "A test site", sidebar: "Be **kind**" });
+    const root = await get("/");
+    expect(root.response.status).toBe(200);
+    expect(root.response.headers.get("content-type")).toBe(AP);
+    const siteUrl = `${origin}/`;
+    const host = new URL(origin).host;
+    const actor = root.json();
+    expect(actor).toMatchObject({
+      id: siteUrl,
+      type: "Application",
+      preferredUsername: host,
+      summary: "A test site",
+      content: "<p>Be <strong>kind</strong></p>\n",
+      source: { content: "Be **kind**", mediaType: "text/markdown" },
+      inbox: `${origin}/inbox`,
+      outbox: `${origin}/site_outbox`,
+      publicKey: { id: `${siteUrl}#main-key`, owner: siteUrl },
+    });
+    expect(String((actor.publicKey as Record<string, unknown>).publicKeyPem)).toContain("BEGIN PUBLIC KEY");
+    // The key is made once: a second read serves the same one.
+    expect((await get("/")).json().publicKey).toEqual(actor.publicKey);
+    expect((await get("/site_outbox")).json()).toMatchObject({ type: "OrderedCollection", totalItems: 0 });
+    const page = await get("/", "text/html,application/xhtml+xml");
+    expect(page.response.headers.get("content-type")).toContain("text/html");
+    expect(page.text).toContain("<html");
+  });
+
+  test("the served Group carries postingRestrictedToMods, as Lemmy reads it", async () => {
+    const open = (await get("/c/lobby")).json();
+    expect(open).toMatchObject({ type: "Group", id: communityUrl, postingRestrictedToMods: false });
+    expect(JSON.stringify(open["@context"])).toContain('"postingRestrictedToMods":"lemmy:postingRestrictedToMods"');
+    const lobby = (await alice.getCommunity({ name: "lobby" })).community_view.community.id;
+    await alice.editCommunity({ community_id: lobby, posting_restricted_to_mods: true });
+    expect((await get("/c/lobby")).json()).toMatchObject({ type: "Group", postingRestrictedToMods: true });
+    await alice.editCommunity({ community_id: lobby, posting_restricted_to_mods: false });
+  });
+
   test("a removed community and a deleted account are Tombstones, 410 Gone", async () => {
-    await server.user("erin");
-    // No call deletes an account yet; this is the row an account deletion leaves.
-    await server.runtime.database.db.updateTable("persons").set({ deleted: true }).where("name", "=", "erin").execute();
+    const erin = (await server.user("erin")).client;
+    await expect(erin.deleteAccount({ password: "not her password", delete_content: false })).rejects.toThrow(
+      "incorrect_login",
+    );
+    expect((await get("/u/erin")).response.status).toBe(200);
+    await erin.deleteAccount({ password: TEST_PASSWORD, delete_content: false });
+    await expect(erin.validateAuth()).rejects.toThrow();
     const person = await get("/u/erin");
     expect(person.response.status).toBe(410);
     expect(person.json()).toMatchObject({ id: `${origin}/u/erin`, type: "Tombstone" });

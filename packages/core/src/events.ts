@@ -49,6 +49,10 @@ export type DomainEvent =
    * Lemmy's shape, announced by a local community or to a remote community's inbox.
    */
   | { type: "moderation_action"; communityId: string; actorId: string; action: ModerationAction }
+  /** A local person changed their public profile: Update(Person) to the servers that know them. */
+  | { type: "person_updated"; personId: string }
+  /** A local person deleted their account: Delete(Person), removeData when their content went too. */
+  | { type: "person_deleted"; personId: string; removeData: boolean }
   /** A moderator or admin changed a local community's settings: announce Update(Group). */
   | { type: "community_updated"; communityId: string; actorId: string }
   /**

@@ -1,5 +1,6 @@
 // @plenum/core: the domain. No HTTP and no ActivityPub vocabulary here.
 export * from "./accounts/account.service.ts";
+export * from "./accounts/account-deletion.service.ts";
 export * from "./accounts/login-tokens.ts";
 export * from "./accounts/registration-application.service.ts";
 export * from "./accounts/settings.service.ts";
@@ -46,6 +47,7 @@ export * from "./moderation/reports.ts";
 export * from "./persons/person.repository.ts";
 export * from "./persons/person.service.ts";
 export * from "./persons/person.view.ts";
+export * from "./persons/person-audience.ts";
 export * from "./posts/post.repository.ts";
 export * from "./posts/post.service.ts";
 export * from "./posts/post.sort.ts";

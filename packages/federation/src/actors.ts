@@ -14,6 +14,7 @@ import {
 } from "@plenum/core";
 import type { PlenumContext } from "./context.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
+import { LemmyGroup } from "./lemmy-group.ts";
 import { syncRemoteModerators } from "./moderators.ts";
 import { remotePronouns } from "./pronouns.ts";
 import { toDate, toInstant } from "./temporal.ts";
@@ -25,7 +26,7 @@ function markdownSource(markdown: string | null): Source | null {
 export function toGroup(ctx: PlenumContext, community: CommunityRow, keys: ActorKeyPair[]): Group {
   const identifier = communityIdentifier(community.name);
   const id = ctx.getActorUri(identifier);
-  return new Group({
+  return new LemmyGroup(community.posting_restricted_to_mods, {
     id,
     url: id,
     preferredUsername: community.name,
@@ -102,6 +103,13 @@ function displayNameOf(actor: Actor, pronouns: readonly string[]): string | null
   return bare === actor.preferredUsername?.toString() ? null : bare;
 }
 
+/** The http(s) URL of an actor's icon or image (an Image whose url is a URL or a Link), or null. */
+async function imageUrlOf(image: Promise<Image | null>): Promise<string | null> {
+  const found = await image.catch(() => null);
+  const url = found?.url instanceof URL ? found.url : (found?.url?.href ?? null);
+  return url && (url.protocol === "https:" || url.protocol === "http:") ? url.href : null;
+}
+
 export type PersistedActor = { kind: "person"; row: PersonRow } | { kind: "community"; row: CommunityRow };
 
 /**
@@ -144,6 +152,8 @@ export async function persistActor(ctx: PlenumContext, actor: Actor): Promise<Pe
       ...common,
       display_name: displayNameOf(actor, pronouns),
       bio: actor.summary?.toString() ?? null,
+      avatar_url: await imageUrlOf(actor.getIcon({ documentLoader: ctx.documentLoader })),
+      banner_url: await imageUrlOf(actor.getImage({ documentLoader: ctx.documentLoader })),
       bot: actor instanceof Service,
       pronouns,
     });

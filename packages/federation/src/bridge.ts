@@ -41,6 +41,7 @@ import { communityIdentifier, personIdentifier } from "./identifiers.ts";
 import { postOf, splitByInstanceKind, toMicroblogActivityJson } from "./microblog.ts";
 import { communityUpdateActivity, moderationActivity, siteBanActivity } from "./moderation-out.ts";
 import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
+import { personActivity, personAudience } from "./person-out.ts";
 
 const logger = getLogger(["plenum", "federation", "bridge"]);
 
@@ -300,6 +301,16 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
       const targets = await allowed(ctx, deliveriesFor(await listInstanceInboxes(db), ctx.origin));
       await deliverJson(ctx, personIdentifier(found.admin.name), targets, withContext(found.activity), {
         orderingKey: found.banned.ap_id,
+      });
+      return;
+    }
+    case "person_updated":
+    case "person_deleted": {
+      const found = await personActivity(ctx, event);
+      if (!found) return;
+      const targets = await allowed(ctx, await personAudience(ctx, event));
+      await deliverJson(ctx, personIdentifier(found.person.name), targets, found.activity, {
+        orderingKey: found.person.ap_id,
       });
       return;
     }

@@ -51,6 +51,7 @@ import { parseActorIdentifier } from "./identifiers.ts";
 import { onContentActivity } from "./inbox/content.ts";
 import { onFollowAccepted, onFollowed } from "./inbox/follow.ts";
 import { inboxIdempotencyKey } from "./inbox/microblog.ts";
+import { onUnverifiedActivity } from "./inbox/person.ts";
 import { onUndone } from "./inbox/undo.ts";
 import { toCryptoKeyPairs } from "./keys.ts";
 import { boundedAuthenticatedLoader, cachedDocumentLoader } from "./loader.ts";
@@ -104,6 +105,13 @@ async function actorRow(ctx: Ctx, identifier: string) {
   return null;
 }
 
+async function deletedPersonRow(ctx: Ctx, identifier: string) {
+  const ref = parseActorIdentifier(identifier);
+  if (ref?.kind !== "person") return null;
+  const row = await findLocalPersonByName(ctx.data.db, ref.name);
+  return row?.deleted ? { kind: "person" as const, row } : null;
+}
+
 export function createPlenumFederation(options: FederationOptions): PlenumFederation {
   const loaderOptions = {
     allowPrivateAddress: options.allowPrivateAddress,
@@ -132,7 +140,8 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
       return actor.kind === "community" ? toGroup(ctx, actor.row, keys) : toPerson(ctx, actor.row, keys);
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
-      const actor = await actorRow(ctx, identifier);
+      // A deleted person still signs the Delete of their account (person-out.ts).
+      const actor = (await actorRow(ctx, identifier)) ?? (await deletedPersonRow(ctx, identifier));
       if (!actor) return [];
       const owner = actor.kind === "community" ? { communityId: actor.row.id } : { personId: actor.row.id };
       return toCryptoKeyPairs(await findKeyPairs(ctx.data.db, owner));
@@ -230,6 +239,7 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     .on(Block, onContentActivity)
     .on(Flag, onContentActivity)
     .on(Activity, onContentActivity)
+    .onUnverifiedActivity(onUnverifiedActivity)
     .onError((_ctx, error) => {
       logger.error("Inbox listener failed: {error}", { error });
     });

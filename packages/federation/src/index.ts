@@ -7,6 +7,7 @@ export { withGoneStatus } from "./gone.ts";
 export { communityIdentifier, personIdentifier } from "./identifiers.ts";
 export { type ParsedActivity, type ParsedObject, parseActivity, parseObject } from "./inbox/parse.ts";
 export { type Outcome, type ReceiveEnv, type Remote, receiveActivity } from "./inbox/receive.ts";
+export { instanceActorResponse } from "./instance-actor.ts";
 export { PostgresKvStore, purgeExpiredKv } from "./kv.ts";
 export { type ResolveError, resolveCommunity } from "./lookup.ts";
 export { DELIVERY_CONSUMERS, DELIVERY_QUEUE, FEDIFY_QUEUE, PostgresMessageQueue } from "./mq.ts";

@@ -141,3 +141,22 @@ export function boundedAuthenticatedLoader(
   const timeoutMs = options.timeoutMs ?? FETCH_TIMEOUT_MS;
   return (url, loaderOptions) => inner(url, { signal: withTimeout(loaderOptions?.signal, timeoutMs) });
 }
+
+/**
+ * The status a server answers for an ActivityPub GET of `url`, fresh (no cache) and under the
+ * same bounds; null when it cannot be reached. Used to confirm an actor is gone (410).
+ */
+export async function fetchBoundedStatus(url: string, options: LoaderOptions): Promise<number | null> {
+  const request = (target: string) => createActivityPubRequest(target, { userAgent: options.userAgent });
+  try {
+    const { response } = await fetchBounded(
+      request,
+      url,
+      options,
+      AbortSignal.timeout(options.timeoutMs ?? FETCH_TIMEOUT_MS),
+    );
+    return response.status;
+  } catch {
+    return null;
+  }
+}

@@ -2,6 +2,8 @@
 // optional text field, as in Lemmy.
 import type { Db } from "../db/connect.ts";
 import type { LocalUserUpdate, PersonUpdate, SiteRow } from "../db/schema.ts";
+import { eventsCommitted, recordEvent } from "../events.ts";
+import { findPersonById } from "../persons/person.repository.ts";
 import { isUniqueViolation } from "../persons/person.service.ts";
 import { err, ok, type Result } from "../result.ts";
 import { checkPronouns } from "../site/site.service.ts";
@@ -125,6 +127,11 @@ export async function saveUserSettings(
   if (input.defaultListingType !== undefined) localUser.default_listing_type = input.defaultListingType;
   if (input.theme !== undefined) localUser.theme = input.theme;
   if (input.interfaceLanguage !== undefined) localUser.interface_language = input.interfaceLanguage;
+  // Only a real change of the public profile is federated (the settings page sends every field).
+  const before = await findPersonById(db, personId);
+  const profileChanged = Object.entries(person).some(
+    ([key, value]) => JSON.stringify(before?.[key as keyof typeof before]) !== JSON.stringify(value),
+  );
   try {
     await db.transaction().execute(async (trx) => {
       if (Object.keys(person).length > 0) {
@@ -133,6 +140,8 @@ export async function saveUserSettings(
           .set({ ...person, updated_at: new Date() })
           .where("id", "=", personId)
           .execute();
+        // The servers that know the person hear of it.
+        if (profileChanged) await recordEvent(trx, { type: "person_updated", personId });
       }
       if (Object.keys(localUser).length > 0) {
         await trx.updateTable("local_users").set(localUser).where("person_id", "=", personId).execute();
@@ -142,6 +151,7 @@ export async function saveUserSettings(
     if (isUniqueViolation(error)) return err({ type: "email_already_exists" });
     throw error;
   }
+  if (profileChanged) eventsCommitted();
   const account = await findLocalAccount(db, personId);
   if (!account) throw new Error(`account ${personId} vanished while saving settings`);
   return ok(account);

@@ -250,6 +250,7 @@ export interface ActorKeyPairTable {
   id: Id;
   person_id: string | null;
   community_id: string | null;
+  site_id: number | null;
   algorithm: KeyAlgorithm;
   /** JSON Web Key */
   public_key: ColumnType<JsonWebKey, string, string>;

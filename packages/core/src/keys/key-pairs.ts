@@ -3,7 +3,8 @@
 import type { DbLike } from "../db/connect.ts";
 import type { KeyAlgorithm } from "../db/schema.ts";
 
-export type KeyOwner = { personId: string } | { communityId: string };
+/** The site (id 1) owns the instance actor's keys. */
+export type KeyOwner = { personId: string } | { communityId: string } | { siteId: number };
 
 export interface StoredKeyPair {
   algorithm: KeyAlgorithm;
@@ -40,12 +41,26 @@ export async function createKeyPairs(db: DbLike, owner: KeyOwner): Promise<void>
       pairs.map((pair) => ({
         person_id: "personId" in owner ? owner.personId : null,
         community_id: "communityId" in owner ? owner.communityId : null,
+        site_id: "siteId" in owner ? owner.siteId : null,
         algorithm: pair.algorithm,
         public_key: JSON.stringify(pair.publicKey),
         private_key: JSON.stringify(pair.privateKey),
       })),
     )
+    // Two processes may create the site's keys at once (on first need); the first one stays.
+    .onConflict((oc) => oc.doNothing())
     .execute();
+}
+
+/**
+ * The site's key pairs (its instance actor's), created on first need: sites that existed before
+ * the instance actor have none yet.
+ */
+export async function ensureSiteKeyPairs(db: DbLike, siteId: number): Promise<StoredKeyPair[]> {
+  const existing = await findKeyPairs(db, { siteId });
+  if (existing.length > 0) return existing;
+  await createKeyPairs(db, { siteId });
+  return findKeyPairs(db, { siteId });
 }
 
 /** The stored key pairs of a local actor, RSA first (the key Lemmy and Mastodon verify with). */
@@ -55,6 +70,7 @@ export async function findKeyPairs(db: DbLike, owner: KeyOwner): Promise<StoredK
     .select(["algorithm", "public_key", "private_key"])
     .$if("personId" in owner, (q) => q.where("person_id", "=", (owner as { personId: string }).personId))
     .$if("communityId" in owner, (q) => q.where("community_id", "=", (owner as { communityId: string }).communityId))
+    .$if("siteId" in owner, (q) => q.where("site_id", "=", (owner as { siteId: number }).siteId))
     .orderBy("algorithm", "desc")
     .execute();
   return rows.map((row) => ({ algorithm: row.algorithm, publicKey: row.public_key, privateKey: row.private_key }));

@@ -9,6 +9,7 @@ import { persistActor } from "../actors.ts";
 import type { FederationContextData } from "../context.ts";
 import type { Json } from "../objects.ts";
 import { releaseReusedVoteIds } from "./microblog.ts";
+import { applyPersonActivity } from "./person.ts";
 import { type Outcome, type ReceiveEnv, type Remote, receiveActivity } from "./receive.ts";
 
 const logger = getLogger(["plenum", "federation", "inbox"]);
@@ -92,7 +93,10 @@ function log(outcome: Outcome, activity: Activity): void {
 /** The listener for every content activity (Fedify verified its signature and that the signer is its actor). */
 export async function onContentActivity(ctx: InboxContext<FederationContextData>, activity: Activity): Promise<void> {
   if (activity.actorId == null) return;
-  const outcome = await receiveActivity(receiveEnv(ctx), await receivedJson(ctx, activity), {
+  const json = await receivedJson(ctx, activity);
+  // A person's own profile edit or account deletion (person.ts).
+  if (await applyPersonActivity(ctx, activity, json)) return;
+  const outcome = await receiveActivity(receiveEnv(ctx), json, {
     signer: activity.actorId.href,
   });
   await releaseReusedVoteIds(ctx, activity, outcome);

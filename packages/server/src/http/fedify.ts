@@ -2,7 +2,12 @@
 // it wraps the raw request in a web stream eagerly, which stalls large form posts to ordinary
 // routes (stack-verified.md §3). Here the body is read lazily, and only inbox posts reach Fedify.
 import type { IncomingMessage } from "node:http";
-import { type FederationContextData, type PlenumFederation, withGoneStatus } from "@plenum/federation";
+import {
+  type FederationContextData,
+  instanceActorResponse,
+  type PlenumFederation,
+  withGoneStatus,
+} from "@plenum/federation";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 
 /** Largest inbox body accepted, in bytes. Lemmy's and Mastodon's activities are a few kB; 1 MiB
@@ -84,11 +89,15 @@ export function mountFedify(
     }
     let response: Response;
     try {
-      response = await federation.fetch(toWebRequest(request, bodyLimit), {
-        contextData,
-        onNotFound: () => notFound,
-        onNotAcceptable: () => notAcceptable,
-      });
+      const webRequest = toWebRequest(request, bodyLimit);
+      // Lemmy's site actor at the root and its outbox, which Fedify cannot route (instance-actor.ts).
+      response =
+        (await instanceActorResponse(federation, webRequest, contextData)) ??
+        (await federation.fetch(webRequest, {
+          contextData,
+          onNotFound: () => notFound,
+          onNotAcceptable: () => notAcceptable,
+        }));
     } catch (error) {
       if (error instanceof BodyTooLargeError || (error as { cause?: unknown })?.cause instanceof BodyTooLargeError) {
         return reply.code(413).send({ error: "payload_too_large" });

@@ -2,6 +2,7 @@
 // on success (post/redirect/get) and re-renders the form with messages and values on error.
 import {
   authenticate,
+  deleteAccount,
   getSite,
   register,
   revokeLoginToken,
@@ -153,5 +154,18 @@ export function registerAccountPages(app: FastifyInstance, api: ApiContext): voi
     });
     if (!result.ok) return settingsPage(request, reply, [message(result.error.type)], false, form);
     return reply.redirect("/settings?saved=1", 303);
+  });
+
+  app.post("/settings/delete_account", csrf, async (request, reply) => {
+    const viewer = await api.viewer(request);
+    if (!viewer) return reply.redirect(`/login?next=${encodeURIComponent("/settings")}`, 303);
+    const form = request.body as Form;
+    const result = await deleteAccount(db, viewer.person.id, {
+      password: field(form, "password"),
+      deleteContent: field(form, "delete_content") === "true",
+    });
+    if (!result.ok) return settingsPage(request, reply, [message(result.error.type)], false);
+    reply.clearCookie(AUTH_COOKIE, { path: "/" });
+    return reply.redirect("/", 303);
   });
 }

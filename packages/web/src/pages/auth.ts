@@ -127,6 +127,17 @@ ${form.sortTypes.map((sort) => html`<option${sort === form.defaultSortType ? htm
 <label class="check"><input type="checkbox" name="bot_account" value="true"${form.botAccount ? html` checked` : null}> This is a bot account</label>
 <div><button type="submit">Save</button></div>
 </form>
+</section>
+<section class="card">
+<h2>Delete account</h2>
+<p>Your profile is cleared and you are logged out everywhere; other servers that know you are told.
+This cannot be undone.</p>
+<form class="stack" method="post" action="/settings/delete_account">
+${csrfField(ctx)}
+<label>Your password, to confirm <input type="password" name="password" autocomplete="current-password" required></label>
+<label class="check"><input type="checkbox" name="delete_content" value="true"> Also delete all my posts and comments</label>
+<div><button type="submit">Delete my account</button></div>
+</form>
 </section>`,
   );
 }

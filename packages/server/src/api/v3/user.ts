@@ -3,6 +3,7 @@ import {
   authenticate,
   type CommentSort,
   changePassword,
+  deleteAccount,
   exhaustiveCheck,
   findPersonByIdOrName,
   getPersonProfile,
@@ -72,6 +73,12 @@ const ChangePassword = z.object({
   new_password: z.string().max(1000),
   new_password_verify: z.string().max(1000),
   old_password: z.string().max(1000),
+});
+
+const DeleteAccount = z.object({
+  password: z.string().max(1000),
+  /** Lemmy 0.19: also delete every post and comment (false when absent, as in older clients). */
+  delete_content: z.boolean().optional(),
 });
 
 const GetPersonDetails = z.object({
@@ -225,6 +232,21 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
     const jwt = await issueToken(api, request, me.person.id);
     setAuthCookie(api, reply, jwt);
     return { jwt, registration_created: false, verify_email_sent: false };
+  });
+
+  // Lemmy's deleteAccount: the password confirms it; every login of the account ends with it.
+  app.post("/user/delete_account", async (request, reply) => {
+    const me = await api.requireViewer(request, reply);
+    if (!me) return reply;
+    const input = parseInput(DeleteAccount, request.body);
+    if (!input.ok) return fail(reply, "invalid_request", input.message);
+    const result = await deleteAccount(db, me.person.id, {
+      password: input.value.password,
+      deleteContent: input.value.delete_content ?? false,
+    });
+    if (!result.ok) return fail(reply, result.error.type);
+    reply.clearCookie(AUTH_COOKIE, { path: "/" });
+    return { success: true };
   });
 
   app.get("/user/validate_auth", async (request, reply) => {
