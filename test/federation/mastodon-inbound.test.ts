@@ -50,6 +50,13 @@ describe("a Mastodon server and a community on A", () => {
     return response.text();
   }
 
+  /** The header line (author, time, points) of one comment on a page. */
+  function commentLine(html: string, commentId: number): string {
+    const start = html.indexOf(`id="comment-${commentId}"`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return html.slice(start, html.indexOf("</summary>", start));
+  }
+
   beforeAll(async () => {
     [a, b, peer] = await Promise.all([startInstance(), startInstance(), startMastodonPeer()]);
     alice = await a.user("alice", { admin: true });
@@ -97,6 +104,37 @@ describe("a Mastodon server and a community on A", () => {
     );
   });
 
+  test("a reply to a comment, sent only to its author's server, is placed under it; its Update and Delete apply", async () => {
+    const parent = await alice.createComment({ post_id: postId, content: "Tell me more" });
+    const parentId = parent.comment_view.comment.id;
+    const reply = await peer.reply(mia, parent.comment_view.comment.ap_id, "Here is more");
+    expect(reply.inboxes).toEqual([`${a.origin}/inbox`]);
+    expect(reply.activity.to).toEqual([AS_PUBLIC]);
+    expect(reply.activity.cc).not.toContain(lobbyUrl);
+    await settled();
+    expect(await findCommentByApId(aDb(), reply.id)).toMatchObject({
+      post_id: String(postId),
+      parent_id: String(parentId),
+    });
+    const bDb = b.runtime.database.db;
+    await waitUntil(async () => (await findCommentByApId(bDb, reply.id)) !== undefined, "the reply to reach B");
+    const parentOnB = await findCommentByApId(bDb, parent.comment_view.comment.ap_id);
+    expect((await findCommentByApId(bDb, reply.id))?.parent_id).toBe(parentOnB?.id);
+
+    await peer.update(reply, "Here is more, edited");
+    await settled();
+    expect((await findCommentByApId(aDb(), reply.id))?.body).toContain("Here is more, edited");
+    await waitUntil(
+      async () => (await findCommentByApId(bDb, reply.id))?.body?.includes("edited") === true,
+      "the edit to reach B",
+    );
+
+    await peer.delete(reply);
+    await settled();
+    expect((await findCommentByApId(aDb(), reply.id))?.deleted).toBe(true);
+    await waitUntil(async () => (await findCommentByApId(bDb, reply.id))?.deleted === true, "the deletion to reach B");
+  });
+
   test("a remote person's Pronouns field is stored as text and shown next to their name", async () => {
     const person = await findPersonByApId(aDb(), mia.id);
     // The value was HTML: only its text is kept, a script's included text dropped.
@@ -140,6 +178,10 @@ describe("a Mastodon server and a community on A", () => {
     const counts = async () =>
       (await alice.getPost({ id: postId })).post_view.counts as unknown as { boosts: number; score: number };
     expect(await counts()).toMatchObject({ boosts: 1, score: before.score });
+    // Listings count it too.
+    const listed = await alice.getPosts({ community_name: "lobby", sort: "New" });
+    const inListing = listed.posts.find((view) => view.post.id === postId);
+    expect((inListing?.counts as unknown as { boosts: number } | undefined)?.boosts).toBe(1);
     const boosted = await post();
     // A boost counts as activity in the discussion (Active and New Comments sorts).
     expect(boosted.newest_comment_at?.getTime()).toBeGreaterThan(before.newest_comment_at?.getTime() ?? 0);
@@ -166,10 +208,13 @@ describe("a Mastodon server and a community on A", () => {
     await settled();
     const read = await alice.getComment({ id: created.comment_view.comment.id });
     expect((read.comment_view.counts as unknown as { boosts: number }).boosts).toBe(1);
+    // Shown on the comment's own line.
+    expect(commentLine(await page(`/post/${postId}`), created.comment_view.comment.id)).toContain("· 1 boost<");
     expect((await post()).newest_comment_at?.getTime()).toBeGreaterThan(before.newest_comment_at?.getTime() ?? 0);
     await peer.undo(mia, boost);
     await settled();
     expect((await findCommentByApId(aDb(), commentUrl))?.boost_count).toBe(0);
+    expect(commentLine(await page(`/post/${postId}`), created.comment_view.comment.id)).not.toContain("boost");
   });
 
   test("an Announce by a group account is not a boost", async () => {
