@@ -35,6 +35,19 @@ describe("the Mastodon-like test peer", () => {
     expect(accept?.keyId).toMatch(new RegExp(`^${a.origin}/c/lobby#`));
   });
 
+  test("finds the person, not the community, behind a handle both have, and the community by its URL", async () => {
+    await a.user("lobby");
+    const host = new URL(a.origin).host;
+    // Mastodon takes the first self link; the actor it names must lead back to the handle.
+    const found = await peer.webfinger(`lobby@${host}`);
+    expect(found).toBe(`${a.origin}/u/lobby`);
+    const person = await peer.fetch(found);
+    expect(person).toMatchObject({ type: "Person", preferredUsername: "lobby" });
+    expect(await peer.webfinger(`${String(person.preferredUsername)}@${host}`)).toBe(person.id);
+    // The community is still what its own URL names (Mastodon's search by URL).
+    expect(await peer.fetch(`${a.origin}/c/lobby`)).toMatchObject({ type: "Group", preferredUsername: "lobby" });
+  });
+
   test("a favourite sent to the author's server counts as an upvote", async () => {
     const community = await alice.getCommunity({ name: "lobby" });
     const created = await alice.createPost({ community_id: community.community_view.community.id, name: "Hello" });
