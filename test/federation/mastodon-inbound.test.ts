@@ -171,6 +171,12 @@ describe("a Mastodon server and a community on A", () => {
   });
 
   test("a boost is counted in the API and named on the page; its Undo removes it", async () => {
+    // A newer post leads the New Comments sort until the boost moves alice's first post's discussion.
+    const lobby = (await alice.getCommunity({ name: "lobby" })).community_view.community;
+    await alice.createPost({ community_id: lobby.id, name: "Newer" });
+    const newComments = async () =>
+      (await alice.getPosts({ community_name: "lobby", sort: "NewComments" })).posts[0]?.post.id;
+    expect(await newComments()).not.toBe(postId);
     const before = await post();
     const boost = await peer.boost(max, postUrl);
     expect(boost.results.map((r) => r.status)).toEqual([202]);
@@ -185,6 +191,7 @@ describe("a Mastodon server and a community on A", () => {
     const boosted = await post();
     // A boost counts as activity in the discussion (Active and New Comments sorts).
     expect(boosted.newest_comment_at?.getTime()).toBeGreaterThan(before.newest_comment_at?.getTime() ?? 0);
+    expect(await newComments()).toBe(postId);
     const html = await page(`/post/${postId}`);
     expect(html).toContain("Boosted by 1 person");
     expect(html).toContain(`href="/u/max@${peer.host}"`);
