@@ -170,6 +170,18 @@ describe("a Mastodon server and a community on A", () => {
     await waitUntil(async () => (await scoreOnB()) === 1, "B to take the second favourite back");
   });
 
+  test("a favourite of a comment, with no addressing to name the community, is an upvote of it", async () => {
+    const created = await alice.createComment({ post_id: postId, content: "Favourite me" });
+    const commentUrl = created.comment_view.comment.ap_id;
+    const favourite = await peer.favourite(mia, commentUrl);
+    expect(favourite.activity).not.toHaveProperty("to");
+    await settled();
+    expect(await findCommentByApId(aDb(), commentUrl)).toMatchObject({ score: 2, upvotes: 2 });
+    await peer.undo(mia, favourite);
+    await settled();
+    expect(await findCommentByApId(aDb(), commentUrl)).toMatchObject({ score: 1, upvotes: 1 });
+  });
+
   test("a boost is counted in the API and named on the page; its Undo removes it", async () => {
     // A newer post leads the New Comments sort until the boost moves alice's first post's discussion.
     const lobby = (await alice.getCommunity({ name: "lobby" })).community_view.community;
@@ -286,6 +298,15 @@ describe("a Mastodon server and a community on A", () => {
     await peer.delete(note);
     await settled();
     expect((await findPostByApId(aDb(), note.id))?.deleted).toBe(true);
+  });
+
+  test("a direct message that mentions the community is not made public", async () => {
+    const note = await peer.post(mia, "Psst, only for the mods", { mentions: [lobbyUrl], visibility: "direct" });
+    expect(note.activity.to).toEqual([lobbyUrl]);
+    expect(note.inboxes).toEqual([`${a.origin}/inbox`]);
+    await settled();
+    expect(await findPostByApId(aDb(), note.id)).toBeUndefined();
+    expect(await findCommentByApId(aDb(), note.id)).toBeUndefined();
   });
 
   test("a long first line makes a title of at most 200 characters", async () => {

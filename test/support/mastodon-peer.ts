@@ -124,6 +124,8 @@ export interface PostOptions {
   mentions?: string[];
   /** Send the Create's `to` as a bare string (some servers do; Mastodon sends arrays). */
   toAsString?: boolean;
+  /** "direct": a private mention, to the mentioned accounts only, no Public (default "public"). */
+  visibility?: "public" | "direct";
 }
 
 export interface ActivitySent {
@@ -451,9 +453,14 @@ export async function startMastodonPeer({ software = "mastodon" }: PeerOptions =
     const id = nextStatusId(account);
     const published = new Date().toISOString();
     // Public: to Public; cc the followers, every mentioned account, and a mentioned group's
-    // followers (tag_manager.rb).
-    const cc = [account.followers, ...mentioned.map((actor) => String(actor.id))];
-    for (const actor of mentioned) if (actor.type === "Group" && actor.followers) cc.push(String(actor.followers));
+    // followers (tag_manager.rb). Direct: to the mentioned accounts, nothing else.
+    const direct = options.visibility === "direct";
+    const mentionedIds = mentioned.map((actor) => String(actor.id));
+    const to = direct ? mentionedIds : [AS_PUBLIC];
+    const cc = direct ? [] : [account.followers, ...mentionedIds];
+    if (!direct) {
+      for (const actor of mentioned) if (actor.type === "Group" && actor.followers) cc.push(String(actor.followers));
+    }
     const tag = mentioned.map((actor) => ({
       type: "Mention",
       href: actor.id,
@@ -471,7 +478,7 @@ export async function startMastodonPeer({ software = "mastodon" }: PeerOptions =
       published,
       url: `${origin}/@${account.name}/${id.split("/").pop()}`,
       attributedTo: account.id,
-      to: [AS_PUBLIC],
+      to,
       cc,
       sensitive: false,
       atomUri: id,
@@ -488,7 +495,7 @@ export async function startMastodonPeer({ software = "mastodon" }: PeerOptions =
       type: "Create",
       actor: account.id,
       published,
-      to: options.toAsString ? AS_PUBLIC : [AS_PUBLIC],
+      to: options.toAsString && !direct ? AS_PUBLIC : to,
       cc,
       object,
     };
