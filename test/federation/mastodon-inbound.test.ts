@@ -236,6 +236,22 @@ describe("a Mastodon server and a community on A", () => {
     expect(commentLine(await page(`/post/${postId}`), created.comment_view.comment.id)).not.toContain("boost");
   });
 
+  test("an Undo naming the boost by its id alone removes it", async () => {
+    const boost = await peer.boost(mia, postUrl);
+    await settled();
+    expect((await post()).boost_count).toBe(1);
+    const undo = {
+      id: `${mia.id}#announces/by-id/undo`,
+      type: "Undo",
+      actor: mia.id,
+      to: [AS_PUBLIC],
+      object: boost.activity.id,
+    };
+    expect((await peer.deliver(`${a.origin}/inbox`, undo)).status).toBe(202);
+    await settled();
+    expect((await post()).boost_count).toBe(0);
+  });
+
   test("an Announce by a group account is not a boost", async () => {
     const club = peer.account("club", { type: "Group" });
     const boost = await peer.boost(club, postUrl);
