@@ -97,7 +97,7 @@ describe("posts and comments as ActivityPub objects", () => {
     expect(page.updated).toBeUndefined();
   });
 
-  test("a text post has no attachment; locked and pinned show as commentsEnabled and stickied", async () => {
+  test("a text post has no attachment or image; NSFW is sensitive; locked and pinned show as commentsEnabled and stickied", async () => {
     const page = (await get(`/post/${textPostId}`)).json();
     expect(page).toMatchObject({
       type: "Page",
@@ -109,6 +109,7 @@ describe("posts and comments as ActivityPub objects", () => {
     });
     expect(page).not.toHaveProperty("content");
     expect(page).not.toHaveProperty("summary");
+    expect(page).not.toHaveProperty("image");
     expect(page).not.toHaveProperty("language");
   });
 
@@ -229,11 +230,7 @@ describe("posts and comments as ActivityPub objects", () => {
   test("a removed community and a deleted account are Tombstones, 410 Gone", async () => {
     await server.user("erin");
     // No call deletes an account yet; this is the row an account deletion leaves.
-    await server.runtime.database.db
-      .updateTable("persons")
-      .set({ deleted: true })
-      .where("name", "=", "erin")
-      .execute();
+    await server.runtime.database.db.updateTable("persons").set({ deleted: true }).where("name", "=", "erin").execute();
     const person = await get("/u/erin");
     expect(person.response.status).toBe(410);
     expect(person.json()).toMatchObject({ id: `${origin}/u/erin`, type: "Tombstone" });
