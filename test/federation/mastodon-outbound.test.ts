@@ -179,10 +179,11 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     );
     const third = await alice.createPost({ community_id: lobbyId, name: "Third" });
     await waitUntil(() => announcesAtPeer().length > before + 1, "the third post's Announce at the peer");
-    expect(announcesAtPeer().slice(before).map((activity) => activity.object)).toEqual([
-      fromBUrl,
-      third.post_view.post.ap_id,
-    ]);
+    expect(
+      announcesAtPeer()
+        .slice(before)
+        .map((activity) => activity.object),
+    ).toEqual([fromBUrl, third.post_view.post.ap_id]);
   });
 
   test("Mastodon reads the author's pronouns as a profile field; the Plenum follower does not double them", async () => {
