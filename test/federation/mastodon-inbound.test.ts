@@ -50,6 +50,13 @@ describe("a Mastodon server and a community on A", () => {
     return response.text();
   }
 
+  /** The header line (author, time, points) of one comment on a page. */
+  function commentLine(html: string, commentId: number): string {
+    const start = html.indexOf(`id="comment-${commentId}"`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return html.slice(start, html.indexOf("</summary>", start));
+  }
+
   beforeAll(async () => {
     [a, b, peer] = await Promise.all([startInstance(), startInstance(), startMastodonPeer()]);
     alice = await a.user("alice", { admin: true });
@@ -97,6 +104,37 @@ describe("a Mastodon server and a community on A", () => {
     );
   });
 
+  test("a reply to a comment, sent only to its author's server, is placed under it; its Update and Delete apply", async () => {
+    const parent = await alice.createComment({ post_id: postId, content: "Tell me more" });
+    const parentId = parent.comment_view.comment.id;
+    const reply = await peer.reply(mia, parent.comment_view.comment.ap_id, "Here is more");
+    expect(reply.inboxes).toEqual([`${a.origin}/inbox`]);
+    expect(reply.activity.to).toEqual([AS_PUBLIC]);
+    expect(reply.activity.cc).not.toContain(lobbyUrl);
+    await settled();
+    expect(await findCommentByApId(aDb(), reply.id)).toMatchObject({
+      post_id: String(postId),
+      parent_id: String(parentId),
+    });
+    const bDb = b.runtime.database.db;
+    await waitUntil(async () => (await findCommentByApId(bDb, reply.id)) !== undefined, "the reply to reach B");
+    const parentOnB = await findCommentByApId(bDb, parent.comment_view.comment.ap_id);
+    expect((await findCommentByApId(bDb, reply.id))?.parent_id).toBe(parentOnB?.id);
+
+    await peer.update(reply, "Here is more, edited");
+    await settled();
+    expect((await findCommentByApId(aDb(), reply.id))?.body).toContain("Here is more, edited");
+    await waitUntil(
+      async () => (await findCommentByApId(bDb, reply.id))?.body?.includes("edited") === true,
+      "the edit to reach B",
+    );
+
+    await peer.delete(reply);
+    await settled();
+    expect((await findCommentByApId(aDb(), reply.id))?.deleted).toBe(true);
+    await waitUntil(async () => (await findCommentByApId(bDb, reply.id))?.deleted === true, "the deletion to reach B");
+  });
+
   test("a remote person's Pronouns field is stored as text and shown next to their name", async () => {
     const person = await findPersonByApId(aDb(), mia.id);
     // The value was HTML: only its text is kept, a script's included text dropped.
@@ -132,7 +170,25 @@ describe("a Mastodon server and a community on A", () => {
     await waitUntil(async () => (await scoreOnB()) === 1, "B to take the second favourite back");
   });
 
+  test("a favourite of a comment, with no addressing to name the community, is an upvote of it", async () => {
+    const created = await alice.createComment({ post_id: postId, content: "Favourite me" });
+    const commentUrl = created.comment_view.comment.ap_id;
+    const favourite = await peer.favourite(mia, commentUrl);
+    expect(favourite.activity).not.toHaveProperty("to");
+    await settled();
+    expect(await findCommentByApId(aDb(), commentUrl)).toMatchObject({ score: 2, upvotes: 2 });
+    await peer.undo(mia, favourite);
+    await settled();
+    expect(await findCommentByApId(aDb(), commentUrl)).toMatchObject({ score: 1, upvotes: 1 });
+  });
+
   test("a boost is counted in the API and named on the page; its Undo removes it", async () => {
+    // A newer post leads the New Comments sort until the boost moves alice's first post's discussion.
+    const lobby = (await alice.getCommunity({ name: "lobby" })).community_view.community;
+    await alice.createPost({ community_id: lobby.id, name: "Newer" });
+    const newComments = async () =>
+      (await alice.getPosts({ community_name: "lobby", sort: "NewComments" })).posts[0]?.post.id;
+    expect(await newComments()).not.toBe(postId);
     const before = await post();
     const boost = await peer.boost(max, postUrl);
     expect(boost.results.map((r) => r.status)).toEqual([202]);
@@ -140,9 +196,14 @@ describe("a Mastodon server and a community on A", () => {
     const counts = async () =>
       (await alice.getPost({ id: postId })).post_view.counts as unknown as { boosts: number; score: number };
     expect(await counts()).toMatchObject({ boosts: 1, score: before.score });
+    // Listings count it too.
+    const listed = await alice.getPosts({ community_name: "lobby", sort: "New" });
+    const inListing = listed.posts.find((view) => view.post.id === postId);
+    expect((inListing?.counts as unknown as { boosts: number } | undefined)?.boosts).toBe(1);
     const boosted = await post();
     // A boost counts as activity in the discussion (Active and New Comments sorts).
     expect(boosted.newest_comment_at?.getTime()).toBeGreaterThan(before.newest_comment_at?.getTime() ?? 0);
+    expect(await newComments()).toBe(postId);
     const html = await page(`/post/${postId}`);
     expect(html).toContain("Boosted by 1 person");
     expect(html).toContain(`href="/u/max@${peer.host}"`);
@@ -166,10 +227,29 @@ describe("a Mastodon server and a community on A", () => {
     await settled();
     const read = await alice.getComment({ id: created.comment_view.comment.id });
     expect((read.comment_view.counts as unknown as { boosts: number }).boosts).toBe(1);
+    // Shown on the comment's own line.
+    expect(commentLine(await page(`/post/${postId}`), created.comment_view.comment.id)).toContain("· 1 boost<");
     expect((await post()).newest_comment_at?.getTime()).toBeGreaterThan(before.newest_comment_at?.getTime() ?? 0);
     await peer.undo(mia, boost);
     await settled();
     expect((await findCommentByApId(aDb(), commentUrl))?.boost_count).toBe(0);
+    expect(commentLine(await page(`/post/${postId}`), created.comment_view.comment.id)).not.toContain("boost");
+  });
+
+  test("an Undo naming the boost by its id alone removes it", async () => {
+    const boost = await peer.boost(mia, postUrl);
+    await settled();
+    expect((await post()).boost_count).toBe(1);
+    const undo = {
+      id: `${mia.id}#announces/by-id/undo`,
+      type: "Undo",
+      actor: mia.id,
+      to: [AS_PUBLIC],
+      object: boost.activity.id,
+    };
+    expect((await peer.deliver(`${a.origin}/inbox`, undo)).status).toBe(202);
+    await settled();
+    expect((await post()).boost_count).toBe(0);
   });
 
   test("an Announce by a group account is not a boost", async () => {
@@ -234,6 +314,15 @@ describe("a Mastodon server and a community on A", () => {
     await peer.delete(note);
     await settled();
     expect((await findPostByApId(aDb(), note.id))?.deleted).toBe(true);
+  });
+
+  test("a direct message that mentions the community is not made public", async () => {
+    const note = await peer.post(mia, "Psst, only for the mods", { mentions: [lobbyUrl], visibility: "direct" });
+    expect(note.activity.to).toEqual([lobbyUrl]);
+    expect(note.inboxes).toEqual([`${a.origin}/inbox`]);
+    await settled();
+    expect(await findPostByApId(aDb(), note.id)).toBeUndefined();
+    expect(await findCommentByApId(aDb(), note.id)).toBeUndefined();
   });
 
   test("a long first line makes a title of at most 200 characters", async () => {

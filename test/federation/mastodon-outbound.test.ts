@@ -26,6 +26,7 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
   let peer: MastodonPeer;
   let mia: PeerAccount;
   let alice: LemmyHttp;
+  let bob: LemmyHttp;
   let lobbyId: number;
   let lobbyUrl: string;
   let firstId: number;
@@ -43,15 +44,15 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     lobbyId = (await alice.createCommunity({ name: "lobby", title: "The Lobby" })).community_view.community.id;
     lobbyUrl = `${a.origin}/c/lobby`;
     mia = peer.account("mia");
-    await b.user("bob", { admin: true });
+    bob = await b.user("bob", { admin: true });
     await b.admin("follow", "bob", lobbyUrl);
-    const [bob, lobbyOnB] = await Promise.all([
+    const [bobRow, lobbyOnB] = await Promise.all([
       findLocalPersonByName(dbOf(b), "bob"),
       findCommunityByApId(dbOf(b), lobbyUrl),
     ]);
-    if (!bob || !lobbyOnB) throw new Error("B did not store the follow");
+    if (!bobRow || !lobbyOnB) throw new Error("B did not store the follow");
     await waitUntil(
-      async () => (await findFollow(dbOf(b), lobbyOnB.id, bob.id))?.state === "accepted",
+      async () => (await findFollow(dbOf(b), lobbyOnB.id, bobRow.id))?.state === "accepted",
       "bob's follow to be accepted",
     );
   });
@@ -155,16 +156,46 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     expect(peer.received.map((r) => r.activity.type)).toEqual(["Accept", "Announce", "Announce", "Undo", "Announce"]);
   });
 
-  test("the Plenum follower reads the author's pronouns from the profile field, not doubled in the name", async () => {
-    const person = await a.app.inject({
-      method: "GET",
-      url: "/u/alice",
-      headers: { accept: "application/activity+json" },
+  test("a post from another server's member is boosted once too, and its comments are not", async () => {
+    const lobbyOnB = await findCommunityByApId(dbOf(b), lobbyUrl);
+    if (!lobbyOnB) throw new Error("B lost the community");
+    const before = announcesAtPeer().length;
+    const fromB = await bob.createPost({ community_id: Number(lobbyOnB.id), name: "From B" });
+    const fromBUrl = fromB.post_view.post.ap_id;
+    await waitUntil(() => announcesAtPeer().length > before, "the Announce of B's post at the peer");
+    expect(announcesAtPeer()[before]).toMatchObject({ type: "Announce", actor: lobbyUrl, object: fromBUrl });
+    expect(await peer.announced(announcesAtPeer()[before] as Json)).toMatchObject({
+      id: fromBUrl,
+      type: "Page",
+      name: "From B",
+      attributedTo: `${b.origin}/u/bob`,
     });
-    expect(person.json()).toMatchObject({
+    // bob comments; once A has taken the comment in, a new post's Announce is the next thing
+    // the peer gets (deliveries to one inbox keep their order).
+    const comment = await bob.createComment({ post_id: fromB.post_view.post.id, content: "Mine" });
+    await waitUntil(
+      async () => (await findCommentByApId(dbOf(a), comment.comment_view.comment.ap_id)) !== undefined,
+      "bob's comment on A",
+    );
+    const third = await alice.createPost({ community_id: lobbyId, name: "Third" });
+    await waitUntil(() => announcesAtPeer().length > before + 1, "the third post's Announce at the peer");
+    expect(
+      announcesAtPeer()
+        .slice(before)
+        .map((activity) => activity.object),
+    ).toEqual([fromBUrl, third.post_view.post.ap_id]);
+  });
+
+  test("Mastodon reads the author's pronouns as a profile field; the Plenum follower does not double them", async () => {
+    // What Mastodon fetches when it meets the post's author (a signed GET, as it makes them).
+    const person = await peer.fetch(`${a.origin}/u/alice`, mia);
+    expect(person).toMatchObject({
+      type: "Person",
       name: "Alice [she/her]",
       attachment: { type: "PropertyValue", name: "Pronouns", value: "she/her" },
     });
+    // The schema.org terms Mastodon reads profile fields by.
+    expect(JSON.stringify(person["@context"])).toContain("schema:PropertyValue");
     // B stored alice when the first post reached it.
     const aliceOnB = await findPersonByApId(dbOf(b), `${a.origin}/u/alice`);
     expect(aliceOnB?.display_name).toBe("Alice");

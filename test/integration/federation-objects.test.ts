@@ -97,7 +97,7 @@ describe("posts and comments as ActivityPub objects", () => {
     expect(page.updated).toBeUndefined();
   });
 
-  test("a text post has no attachment; locked and pinned show as commentsEnabled and stickied", async () => {
+  test("a text post has no attachment or image; NSFW is sensitive; locked and pinned show as commentsEnabled and stickied", async () => {
     const page = (await get(`/post/${textPostId}`)).json();
     expect(page).toMatchObject({
       type: "Page",
@@ -109,6 +109,7 @@ describe("posts and comments as ActivityPub objects", () => {
     });
     expect(page).not.toHaveProperty("content");
     expect(page).not.toHaveProperty("summary");
+    expect(page).not.toHaveProperty("image");
     expect(page).not.toHaveProperty("language");
   });
 

@@ -85,6 +85,8 @@ export interface MastodonPeer {
   received: Received[];
   follows: PeerFollow[];
   statuses: Map<string, PeerStatus>;
+  /** Ids of embedded objects `announced` did not trust and fetched back, in order. */
+  fetchedBack: string[];
   /** Creates a Person with a fresh RSA-2048 key pair. */
   account(name: string, options?: AccountOptions): PeerAccount;
   /** Changes an account's profile (as an Update(Person) would announce); the next fetch sees it. */
@@ -98,8 +100,9 @@ export interface MastodonPeer {
   /** Follows an actor found by WebFinger handle; the Follow goes to the actor's own inbox. */
   follow(account: PeerAccount, handle: string): Promise<PeerFollow>;
   unfollow(account: PeerAccount, follow: PeerFollow): Promise<DeliveryResult[]>;
-  /** The status an Announce shares: embedded, or fetched by its URL (a Create's object when the
-   *  URL names a Create, as Mastodon's FetchRemoteStatusService accepts; §3.5). */
+  /** The status an Announce shares, as Mastodon finds it: fetched by its URL, or by the id of an
+   *  embedded object the announcer did not write (a Create is fetched back, then its object
+   *  taken; §3.5). Throws where Mastodon would show nothing. */
   announced(announce: Json): Promise<Json>;
   /** A public reply, delivered to the parent's author (and mentioned actors) only, as Mastodon does. */
   reply(account: PeerAccount, parentUrl: string, text: string, options?: PostOptions): Promise<PeerStatus>;
@@ -121,6 +124,8 @@ export interface PostOptions {
   mentions?: string[];
   /** Send the Create's `to` as a bare string (some servers do; Mastodon sends arrays). */
   toAsString?: boolean;
+  /** "direct": a private mention, to the mentioned accounts only, no Public (default "public"). */
+  visibility?: "public" | "direct";
 }
 
 export interface ActivitySent {
@@ -179,11 +184,17 @@ function signHeaders(
   return { ...headers, signature: header };
 }
 
-export async function startMastodonPeer(): Promise<MastodonPeer> {
+export interface PeerOptions {
+  /** The software its NodeInfo names (default "mastodon"); null for a server without NodeInfo. */
+  software?: string | null;
+}
+
+export async function startMastodonPeer({ software = "mastodon" }: PeerOptions = {}): Promise<MastodonPeer> {
   const accounts = new Map<string, PeerAccount & AccountOptions>();
   const received: Received[] = [];
   const follows: PeerFollow[] = [];
   const statuses = new Map<string, PeerStatus>();
+  const fetchedBack: string[] = [];
   let sequence = 0;
   // Fetches the senders' keys (Plenum actors on loopback addresses) to verify their signatures.
   const documentLoader = getDocumentLoader({ allowPrivateAddress: true });
@@ -253,13 +264,13 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     }
     if (request.method !== "GET") return void response.writeHead(405).end();
     // NodeInfo as Mastodon serves it: the discovery document, then 2.0 naming the software.
-    if (url.pathname === "/.well-known/nodeinfo") {
+    if (url.pathname === "/.well-known/nodeinfo" && software !== null) {
       const rel = "http://nodeinfo.diaspora.software/ns/schema/2.0";
       return json(response, 200, { links: [{ rel, href: `${origin}/nodeinfo/2.0` }] }, "application/json");
     }
-    if (url.pathname === "/nodeinfo/2.0") {
-      const software = { name: "mastodon", version: "4.8.0-alpha.1" };
-      const body = { version: "2.0", software, protocols: ["activitypub"], openRegistrations: false };
+    if (url.pathname === "/nodeinfo/2.0" && software !== null) {
+      const named = { name: software, version: "4.8.0-alpha.1" };
+      const body = { version: "2.0", software: named, protocols: ["activitypub"], openRegistrations: false };
       return json(response, 200, body, 'application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"');
     }
     if (url.pathname === "/.well-known/webfinger") {
@@ -350,6 +361,21 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     return document;
   }
 
+  /**
+   * What Mastodon makes of an announced object (announce.rb, fetch_remote_status_service.rb;
+   * §3.5): a URL is fetched; an embedded object is trusted only when the announcer wrote it (a
+   * self-boost), and anything else, an embedded Create or someone else's Page, is fetched back
+   * by its id.
+   */
+  async function trustedOrFetched(object: unknown, announcer: unknown): Promise<Json> {
+    if (typeof object === "string") return fetchJson(object);
+    const embedded = object as Json;
+    const author = embedded.type === "Create" ? embedded.actor : embedded.attributedTo;
+    if (author === announcer) return embedded;
+    fetchedBack.push(String(embedded.id));
+    return fetchJson(String(embedded.id));
+  }
+
   async function deliver(inbox: string, activity: Json, signer?: PeerAccount): Promise<DeliveryResult> {
     const body = JSON.stringify({ "@context": CONTEXT, ...activity });
     const target = new URL(inbox);
@@ -427,9 +453,14 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     const id = nextStatusId(account);
     const published = new Date().toISOString();
     // Public: to Public; cc the followers, every mentioned account, and a mentioned group's
-    // followers (tag_manager.rb).
-    const cc = [account.followers, ...mentioned.map((actor) => String(actor.id))];
-    for (const actor of mentioned) if (actor.type === "Group" && actor.followers) cc.push(String(actor.followers));
+    // followers (tag_manager.rb). Direct: to the mentioned accounts, nothing else.
+    const direct = options.visibility === "direct";
+    const mentionedIds = mentioned.map((actor) => String(actor.id));
+    const to = direct ? mentionedIds : [AS_PUBLIC];
+    const cc = direct ? [] : [account.followers, ...mentionedIds];
+    if (!direct) {
+      for (const actor of mentioned) if (actor.type === "Group" && actor.followers) cc.push(String(actor.followers));
+    }
     const tag = mentioned.map((actor) => ({
       type: "Mention",
       href: actor.id,
@@ -447,7 +478,7 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
       published,
       url: `${origin}/@${account.name}/${id.split("/").pop()}`,
       attributedTo: account.id,
-      to: [AS_PUBLIC],
+      to,
       cc,
       sensitive: false,
       atomUri: id,
@@ -464,7 +495,7 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
       type: "Create",
       actor: account.id,
       published,
-      to: options.toAsString ? AS_PUBLIC : [AS_PUBLIC],
+      to: options.toAsString && !direct ? AS_PUBLIC : to,
       cc,
       object,
     };
@@ -485,6 +516,7 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
     received,
     follows,
     statuses,
+    fetchedBack,
     account,
     updateProfile(target, options) {
       const stored = accounts.get(target.name);
@@ -517,11 +549,15 @@ export async function startMastodonPeer(): Promise<MastodonPeer> {
       return [await deliver(String(entry.target.inbox), undo, follower)];
     },
     async announced(announce) {
-      const object = announce.object;
-      const shared = typeof object === "string" ? await fetchJson(object) : (object as Json);
+      const shared = await trustedOrFetched(announce.object, announce.actor);
       if (shared.type !== "Create") return shared;
+      // A Create is run as Mastodon runs one it fetched: its id and its object's on its actor's host.
+      const hostOf = (id: unknown) => new URL(String(id)).host;
+      if (hostOf(shared.id) !== hostOf(shared.actor)) throw new Error(`Create ${String(shared.id)}: foreign actor`);
       const inner = shared.object;
-      return typeof inner === "string" ? fetchJson(inner) : (inner as Json);
+      const object = typeof inner === "string" ? await fetchJson(inner) : (inner as Json);
+      if (hostOf(object.id) !== hostOf(shared.actor)) throw new Error(`Create ${String(shared.id)}: foreign object`);
+      return object;
     },
     async reply(author, parentUrl, text, options = {}) {
       const parent = await fetchJson(parentUrl, author);

@@ -162,13 +162,18 @@ export function buildTree(views: CommentItemView[]): Node[] {
   return roots;
 }
 
+/** " · 2 boosts" on a comment's line (boosts come from Mastodon and its kin), nothing without. */
+function boosts(count: number): Html | null {
+  return count > 0 ? html` · ${count} ${count === 1 ? "boost" : "boosts"}` : null;
+}
+
 function commentHeader(view: CommentItemView, options: CommentTreeOptions): Html {
   const badges = [
     view.creator.id === options.postCreatorId ? html`<span class="badge" title="Original poster">OP</span>` : null,
     options.moderatorIds.has(view.creator.id) ? html`<span class="badge" title="Moderator">mod</span>` : null,
     view.creatorIsAdmin ? html`<span class="badge" title="Admin">admin</span>` : null,
   ];
-  return html`<span class="meta">${personLink(personParts(view.creator))}${badges} · ${timeAgo(view.comment.published_at)} · ${view.comment.score} ${Math.abs(view.comment.score) === 1 ? "point" : "points"}${view.comment.updated_at ? html` · edited` : null}</span>`;
+  return html`<span class="meta">${personLink(personParts(view.creator))}${badges} · ${timeAgo(view.comment.published_at)} · ${view.comment.score} ${Math.abs(view.comment.score) === 1 ? "point" : "points"}${view.comment.updated_at ? html` · edited` : null}${boosts(view.comment.boost_count)}</span>`;
 }
 
 export function commentNode(ctx: PageContext, node: Node, options: CommentTreeOptions): Html {
