@@ -11,6 +11,7 @@ import * as moderation from "./migrations/2026-11-28T0700_moderation.ts";
 import * as deliveryHealth from "./migrations/2026-11-28T0810_delivery_health.ts";
 import * as instanceSoftware from "./migrations/2026-11-28T0820_instance_software.ts";
 import * as boosts from "./migrations/2026-11-28T0830_boosts.ts";
+import * as sentActivities from "./migrations/2026-11-28T0870_sent_activities.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-28T0000_init": init,
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-28T0810_delivery_health": deliveryHealth,
   "2026-11-28T0820_instance_software": instanceSoftware,
   "2026-11-28T0830_boosts": boosts,
+  "2026-11-28T0870_sent_activities": sentActivities,
 };
 
 /** The replaceable SQL functions, re-applied after the migrations on every run (see the file). */
