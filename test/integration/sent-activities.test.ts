@@ -76,7 +76,7 @@ describe("activities served at their ids", () => {
   }
 
   /** The activity an Announce wraps, as a document of its own: with the Announce's @context. */
-  const wrapped = (announce: Json) => ({ "@context": announce["@context"], ...(announce.object as Json) });
+  const wrapped = (announce: Json): Json => ({ "@context": announce["@context"], ...(announce.object as Json) });
 
   /** Asserts that `document` is served at its id, exactly, as application/activity+json. */
   async function expectServed(document: Json) {
