@@ -8,9 +8,9 @@ import type { DbLike } from "../db/connect.ts";
  * How long sent activities stay fetchable, in milliseconds: 7 days, as Lemmy keeps its
  * sent_activity rows (src/scheduled_tasks.rs, clear_old_activities; earlier releases kept 3
  * months). Servers fetch an activity when it reaches them (Mastodon re-fetches the activity an
- * Announce wraps at once); Fedify's retries of a delivery end within about an hour (10 attempts,
- * doubling from 1 s), so a week covers late deliveries by a wide margin. Inbound ids are kept as
- * long (INBOUND_STATE_RETENTION_MS).
+ * Announce wraps at once); Fedify's retries of a delivery end within hours (10 attempts doubling
+ * from 1 s, plus its circuit breaker's 30-minute holds), so a week covers late deliveries by a wide
+ * margin. Inbound activity ids are kept as long (INBOUND_STATE_RETENTION_MS).
  */
 export const SENT_ACTIVITY_RETENTION_MS = 7 * 24 * 3600_000;
 
