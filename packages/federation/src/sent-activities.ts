@@ -2,9 +2,9 @@
 // activities at /activities/{type}/{id} (crates/apub/src/http/mod.rs, get_activity). Servers do
 // fetch them: Mastodon cannot read the activity a community's Announce wraps (FEP-1b12) and
 // fetches it by id instead (federation-wire-formats.md §3.5), and any server may check an
-// activity against its origin. deliverJson records each activity once, when it is first queued
-// for at least one inbox: an id no server was ever sent cannot be asked for, so activities
-// without recipients are not kept.
+// activity against its origin. deliverJson records each activity when it queues it for at least
+// one inbox (an id sent again keeps its latest copy): an id no server was ever sent cannot be asked
+// for, so activities without recipients are not kept.
 //
 // What is kept: the activity as delivered, and each activity of ours embedded in it (the
 // Create or vote a community's Announce wraps; the vote an Undo carries), with the @context of
