@@ -8,13 +8,18 @@ const PREFIX = `${ORIGIN}/activities/`;
 const CONTEXT = ["https://www.w3.org/ns/activitystreams"];
 
 describe("public activities", () => {
-  test("content, votes and moderation are public; reports and follows, and their Undo, are not", () => {
+  test("content, votes and moderation are public; reports, follows and what embeds them are not", () => {
     for (const type of ["Create", "Update", "Delete", "Like", "Dislike", "Announce", "Lock", "Add", "Block"]) {
       expect(isPublicActivity({ type })).toBe(true);
     }
-    for (const type of ["Flag", "Follow", "Accept", "Reject"]) expect(isPublicActivity({ type })).toBe(false);
+    for (const type of ["Flag", "Resolve", "Follow", "Accept", "Reject"]) {
+      expect(isPublicActivity({ type })).toBe(false);
+    }
     expect(isPublicActivity({ type: "Undo", object: { type: "Follow" } })).toBe(false);
+    expect(isPublicActivity({ type: "Announce", object: { type: "Undo", object: { type: "Follow" } } })).toBe(false);
     expect(isPublicActivity({ type: "Undo", object: { type: "Like" } })).toBe(true);
+    expect(isPublicActivity({ type: "Announce", object: { type: "Undo", object: { type: "Block" } } })).toBe(true);
+    expect(isPublicActivity({ type: "Create", object: { type: "Page", id: "p" } })).toBe(true);
     expect(isPublicActivity({ object: "x" })).toBe(false);
   });
 });

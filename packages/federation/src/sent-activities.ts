@@ -9,24 +9,28 @@
 // What is kept: the activity as delivered, and each activity of ours embedded in it (the
 // Create or vote a community's Announce wraps; the vote an Undo carries), with the @context of
 // the outer document, so the embedded one is a complete document too. Only public activities:
-// a report (Flag, to the community's moderators) and follows (Follow, Accept, Undo of a Follow,
-// sent by Fedify in bridge.ts, one actor to another) are not served, as Lemmy answers 404 for
-// its "sensitive" ones, so they are not stored either.
+// reports and their resolution (Flag, Resolve of a Flag: for the community's moderators and the
+// reporter) and follows (Follow, Accept, Undo of a Follow, sent by Fedify in bridge.ts, one actor
+// to another) are not served, as Lemmy answers 404 for its "sensitive" ones, so they are not
+// stored either.
 import { recordSentActivities, type SentActivity } from "@plenum/core";
 import type { PlenumContext } from "./context.ts";
 import type { Json } from "./objects.ts";
 
-/** Types addressed to one actor rather than the public; never served at their ids. */
-const PRIVATE_TYPES = new Set(["Flag", "Follow", "Accept", "Reject"]);
+/** Types addressed to one actor or to moderators rather than the public; never served. */
+const PRIVATE_TYPES = new Set(["Flag", "Resolve", "Follow", "Accept", "Reject"]);
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Whether anyone may fetch the activity: not a report or a follow, nor the Undo of one. */
+/** Whether anyone may fetch the activity: not a report or a follow, nor one that embeds one
+ *  (Undo of a Follow). An embedded object that is not an activity (a Page) is public. */
 export function isPublicActivity(activity: Json): boolean {
   if (typeof activity.type !== "string" || PRIVATE_TYPES.has(activity.type)) return false;
-  if (activity.type === "Undo" && isObject(activity.object)) return isPublicActivity(activity.object);
+  const object = activity.object;
+  if (isObject(object) && typeof object.type === "string" && PRIVATE_TYPES.has(object.type)) return false;
+  if (isObject(object) && isObject(object.object)) return isPublicActivity(object);
   return true;
 }
 
