@@ -12,6 +12,7 @@ import * as deliveryHealth from "./migrations/2026-11-28T0810_delivery_health.ts
 import * as instanceSoftware from "./migrations/2026-11-28T0820_instance_software.ts";
 import * as boosts from "./migrations/2026-11-28T0830_boosts.ts";
 import * as remainingSortIndexes from "./migrations/2026-11-28T0850_remaining_sort_indexes.ts";
+import * as sentActivities from "./migrations/2026-11-28T0870_sent_activities.ts";
 import * as siteKeys from "./migrations/2026-11-28T0890_site_keys.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-28T0820_instance_software": instanceSoftware,
   "2026-11-28T0830_boosts": boosts,
   "2026-11-28T0850_remaining_sort_indexes": remainingSortIndexes,
+  "2026-11-28T0870_sent_activities": sentActivities,
   "2026-11-28T0890_site_keys": siteKeys,
 };
 

@@ -59,6 +59,7 @@ export * from "./queue/queue.repository.ts";
 export * from "./ranking/rank-refresh.ts";
 export * from "./remote/inbound.repository.ts";
 export * from "./remote/inbound.service.ts";
+export * from "./remote/sent-activity.repository.ts";
 export * from "./result.ts";
 export * from "./search/search.view.ts";
 export * from "./search/search-query.ts";

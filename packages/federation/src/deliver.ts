@@ -8,6 +8,7 @@ import { getLogger } from "@logtape/logtape";
 import type { PlenumContext } from "./context.ts";
 import { DELIVERY_QUEUE, PostgresMessageQueue } from "./mq.ts";
 import type { Json } from "./objects.ts";
+import { recordSentActivity } from "./sent-activities.ts";
 
 const logger = getLogger(["plenum", "federation", "deliver"]);
 
@@ -49,6 +50,7 @@ const AS = "https://www.w3.org/ns/activitystreams#";
  * Queues `activity` (a complete document, @context included) for delivery to each target,
  * signed with the keys of the local actor `senderIdentifier`. With an ordering key, deliveries
  * to each server keep the order in which they were queued (as Fedify's sendActivity does).
+ * Public activities are also kept, to be served at their ids (sent-activities.ts).
  */
 export async function deliverJson(
   ctx: PlenumContext,
@@ -58,6 +60,8 @@ export async function deliverJson(
   options: { orderingKey?: string } = {},
 ): Promise<void> {
   if (targets.length === 0) return;
+  // Kept before it is queued, so it is there when a receiver fetches it (sent-activities.ts).
+  await recordSentActivity(ctx, activity);
   const keyPairs = await ctx.getActorKeyPairs(senderIdentifier);
   if (keyPairs.length === 0) throw new Error(`no key pair for ${senderIdentifier}`);
   const keys = await Promise.all(

@@ -34,6 +34,7 @@ import {
   findKeyPairs,
   findLocalCommunityByName,
   findLocalPersonByName,
+  findSentActivity,
   getCommentObjectView,
   getInstanceStats,
   getPostObjectView,
@@ -210,6 +211,13 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     if (!view?.comment.local) return null;
     const json = isGone(view.comment) ? toTombstoneJson(view.comment.ap_id, "Note") : toNoteJson(view);
     return new PreparedNote(withContext(json));
+  });
+
+  // The public activities we sent, at their ids, as Lemmy serves them (sent-activities.ts); ids
+  // never sent, not public or past the retention are not found (404).
+  federation.setObjectDispatcher(Activity, "/activities/{+id}", async (ctx, values) => {
+    const activity = await findSentActivity(ctx.data.db, `${ctx.origin}/activities/${values.id}`);
+    return activity ? new PreparedActivity(activity) : null;
   });
 
   federation.setOrderedCollectionDispatcher("moderators", Person, "/c/{name}/moderators", async (ctx, values) => {

@@ -16,10 +16,12 @@ import {
   migrateToLatest,
   openDatabase,
   purgeInboundState,
+  purgeSentActivities,
   RANK_REFRESH_INTERVAL_MS,
   refreshCommunityActivity,
   refreshRanks,
   runMegathreadTick,
+  SENT_ACTIVITY_PURGE_INTERVAL_MS,
 } from "@plenum/core";
 import {
   createPlenumFederation,
@@ -194,6 +196,15 @@ export async function runWorker(runtime: Runtime, signal: AbortSignal, options: 
       INSTANCE_SOFTWARE_CHECK_INTERVAL_MS,
       () => refreshInstanceSoftware(database.db, contextData.remoteFetch, (options.clock ?? (() => new Date()))()),
       (error) => logger.error({ err: error }, "refreshing instance software failed"),
+      { runAtStart: true },
+    ),
+    // Sent activities are served at their ids for a week, then deleted in batches (core:
+    // remote/sent-activity.repository.ts).
+    runPeriodically(
+      signal,
+      SENT_ACTIVITY_PURGE_INTERVAL_MS,
+      () => purgeSentActivities(database.db),
+      (error) => logger.error({ err: error }, "purging old sent activities failed"),
       { runAtStart: true },
     ),
     runPeriodically(

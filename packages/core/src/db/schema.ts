@@ -456,6 +456,14 @@ export interface ReceivedActivityTable {
   received_at: CreatedAt;
 }
 
+/** Public activities this instance sent, served at their ids until the retention ends. */
+export interface SentActivityTable {
+  ap_id: string;
+  /** The activity as delivered (@context included); written as JSON text. */
+  activity: ColumnType<Record<string, unknown>, string, string>;
+  sent_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** Ids of remote objects deleted before they arrived here; a late Create for one is refused. */
 export interface TombstoneTable {
   ap_id: string;
@@ -504,6 +512,7 @@ export interface Database {
   community_blocks: CommunityBlockTable;
   taglines: TaglineTable;
   received_activities: ReceivedActivityTable;
+  sent_activities: SentActivityTable;
   tombstones: TombstoneTable;
   fedify_kv: FedifyKvTable;
   queue_messages: QueueMessageTable;
