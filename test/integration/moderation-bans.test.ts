@@ -145,7 +145,7 @@ describe("bans", () => {
     expect(await modlogCount()).toBe(logged);
   });
 
-  test("post and comment views carry the creator's bans and the reader's own, until they expire", async () => {
+  test("views carry the creator's bans and the reader's own, until they expire", async () => {
     const ned = await troll("ned");
     const nedInMisc = (await ned.client.createPost({ community_id: miscId, name: "ned in misc" })).post_view.post.id;
     const moePost = (await moe.createPost({ community_id: newsId, name: "Moe's" })).post_view.post.id;
@@ -195,6 +195,12 @@ describe("bans", () => {
     expect(flags(await listed(ned.client, newsId, ned.postId))).toEqual({ ...bannedHere, readerBanned: true });
     expect((await listed(ned.client, newsId, moePost)).banned_from_community).toBe(true);
     expect(flags(await commentOf(ned.client))).toEqual({ ...bannedHere, readerBanned: true });
+    // So do his community's view for him and his profile for anyone.
+    expect((await ned.client.getCommunity({ id: newsId })).community_view.banned_from_community).toBe(true);
+    expect((await ned.client.getCommunity({ id: miscId })).community_view.banned_from_community).toBe(false);
+    expect((await bob.getCommunity({ id: newsId })).community_view.banned_from_community).toBe(false);
+    const profile = (await anonymous.getPersonDetails({ person_id: ned.id })).person_view.person;
+    expect([profile.banned, profile.ban_expires]).toEqual([true, siteBanned.expires]);
     // In misc only the site ban applies.
     expect(flags(await listed(anonymous, miscId, nedInMisc))).toEqual({ ...none, ...siteBanned });
     expect(flags(await listed(ned.client, miscId, nedInMisc))).toEqual({ ...none, ...siteBanned });
@@ -217,6 +223,8 @@ describe("bans", () => {
     expect(flags(await listed(ned.client, newsId, ned.postId))).toEqual(none);
     expect(flags(await commentOf(ned.client))).toEqual(none);
     expect(flags(await listed(anonymous, miscId, nedInMisc))).toEqual(none);
+    expect((await ned.client.getCommunity({ id: newsId })).community_view.banned_from_community).toBe(false);
+    expect((await anonymous.getPersonDetails({ person_id: ned.id })).person_view.person.banned).toBe(false);
     // The worker's job deletes the expired rows (the next test counts what it deletes).
     expect(await clearExpiredBans(db)).toEqual({ siteBans: 1, communityBans: 1 });
   });

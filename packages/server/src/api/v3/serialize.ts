@@ -215,14 +215,14 @@ export function toApiCommunityAggregates(view: CommunityView) {
   };
 }
 
-/** lemmy-js-client's CommunityView. Plenum has no community bans yet: banned_from_community is false. */
+/** lemmy-js-client's CommunityView; banned_from_community is the reader's ban from it, now. */
 export function toApiCommunityView(view: CommunityView) {
   return {
     community: toApiCommunity(view.community),
     subscribed: view.subscribed,
     blocked: view.blocked,
     counts: toApiCommunityAggregates(view),
-    banned_from_community: false,
+    banned_from_community: view.bannedFromCommunity,
   };
 }
 
