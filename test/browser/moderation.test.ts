@@ -6,6 +6,7 @@ import type { LemmyHttp } from "lemmy-js-client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type ApiServer, startApiServer } from "../support/api.ts";
 import { chromiumAvailable, launchBrowser } from "../support/browser.ts";
+import { waitUntil } from "../support/wait.ts";
 
 describe("moderation in the browser", () => {
   let server: ApiServer;
@@ -110,6 +111,10 @@ describe("moderation in the browser", () => {
       "Please be kind",
     );
     expect(await reader.page.content()).not.toContain("You are all idiots");
+    // bob's comment is marked as by someone banned from the community.
+    expect(await reader.page.locator(`#comment-${rude} > details > summary .badge`).allTextContents()).toContain(
+      "banned",
+    );
 
     // bob, banned, cannot comment in the community any more.
     const banned = await as(bob.jwt);
@@ -132,6 +137,41 @@ describe("moderation in the browser", () => {
     await mod.page.goto(`${server.origin}/c/news/modlog`);
     expect(await mod.page.locator("li.modlog-entry").first().textContent()).toContain("moe");
     await mod.context.close();
+  });
+
+  test("replies loaded in place carry the moderator's tools, as the page's own comments do", async () => {
+    // (eve, since the first test banned bob from the community.)
+    const postId = (await eve.client.createPost({ community_id: communityId, name: "A long chain" })).post_view.post.id;
+    // Seven levels: the page shows six, the seventh comes through "more replies".
+    let parentId: number | undefined;
+    const ids: number[] = [];
+    for (let depth = 1; depth <= 7; depth++) {
+      const made = await eve.client.createComment({ post_id: postId, parent_id: parentId, content: `Level ${depth}` });
+      parentId = made.comment_view.comment.id;
+      ids.push(parentId);
+    }
+    const deepest = ids[6] ?? 0;
+    const context = await browser.newContext();
+    await context.addCookies([{ name: "jwt", value: moe.jwt, url: server.origin }]);
+    const page = await context.newPage();
+    await page.goto(`${server.origin}/post/${postId}`);
+    expect(await page.locator(`#comment-${ids[5]} > details > .actions .remove-box`).count()).toBe(1);
+    expect(await page.locator(`#comment-${deepest}`).count()).toBe(0);
+    await page.click("a.load-more");
+    await page.locator(`#comment-${deepest}`).waitFor();
+    const loaded = page.locator(`#comment-${deepest} > details > .actions`);
+    expect(await loaded.locator(".remove-box").count()).toBe(1);
+    expect(await loaded.locator(".ban-box").count()).toBe(1);
+    // The form works from where it was inserted: removing goes back to the post.
+    await loaded.locator(".remove-box > summary").click();
+    await loaded.locator('.remove-box input[name="reason"]').fill("Off topic");
+    await loaded.locator('.remove-box button[type="submit"]').click();
+    await waitUntil(
+      async () => (await eve.client.getComment({ id: deepest })).comment_view.comment.removed,
+      "the loaded comment's removal",
+    );
+    await page.waitForURL((url) => url.pathname === `/post/${postId}`);
+    await context.close();
   });
 
   test("an admin changes the site's settings, decides an application and appoints an admin on /admin", async () => {

@@ -145,6 +145,90 @@ describe("bans", () => {
     expect(await modlogCount()).toBe(logged);
   });
 
+  test("views carry the creator's bans and the reader's own, until they expire", async () => {
+    const ned = await troll("ned");
+    const nedInMisc = (await ned.client.createPost({ community_id: miscId, name: "ned in misc" })).post_view.post.id;
+    const moePost = (await moe.createPost({ community_id: newsId, name: "Moe's" })).post_view.post.id;
+    const adminPost = (await admin.createPost({ community_id: newsId, name: "Ada's" })).post_view.post.id;
+    type Flags = {
+      creator_banned_from_community: boolean;
+      banned_from_community: boolean;
+      creator: { banned: boolean; ban_expires?: string };
+    };
+    const flags = (view: Flags) => ({
+      inCommunity: view.creator_banned_from_community,
+      site: view.creator.banned,
+      expires: view.creator.ban_expires,
+      readerBanned: view.banned_from_community,
+    });
+    const none = { inCommunity: false, site: false, expires: undefined, readerBanned: false };
+    const listed = async (client: LemmyHttp, communityId: number, postId: number) => {
+      const posts = (await client.getPosts({ community_id: communityId, sort: "New", limit: 50 })).posts;
+      const view = posts.find((candidate) => candidate.post.id === postId);
+      if (!view) throw new Error(`post ${postId} not listed`);
+      return view;
+    };
+    const commentOf = async (client: LemmyHttp) =>
+      (await client.getComments({ post_id: ned.postId, sort: "New" })).comments.find(
+        (view) => view.comment.id === ned.commentId,
+      ) as Flags;
+
+    expect(flags((await anonymous.getPost({ id: ned.postId })).post_view)).toEqual(none);
+    expect(flags(await listed(anonymous, newsId, ned.postId))).toEqual(none);
+    expect(flags(await commentOf(anonymous))).toEqual(none);
+
+    const communityBanEnds = inSeconds(HOUR_MS);
+    const siteBanEnds = inSeconds(3 * HOUR_MS);
+    await moe.banFromCommunity({ community_id: newsId, person_id: ned.id, ban: true, expires: communityBanEnds });
+    await admin.banPerson({ person_id: ned.id, ban: true, expires: siteBanEnds });
+    const siteBanned = { site: true, expires: new Date(siteBanEnds * 1000).toISOString() };
+    const bannedHere = { ...siteBanned, inCommunity: true, readerBanned: false };
+
+    // Every way of reading ned's post and comment in news shows both bans, to anyone.
+    expect(flags((await anonymous.getPost({ id: ned.postId })).post_view)).toEqual(bannedHere);
+    expect(flags((await bob.getPost({ id: ned.postId })).post_view)).toEqual(bannedHere);
+    expect(flags(await listed(anonymous, newsId, ned.postId))).toEqual(bannedHere);
+    expect(flags(await listed(bob, newsId, ned.postId))).toEqual(bannedHere);
+    expect(flags(await commentOf(anonymous))).toEqual(bannedHere);
+    expect(flags((await bob.getComment({ id: ned.commentId })).comment_view)).toEqual(bannedHere);
+    // Ned reading news sees that he is banned there, on every post (banned_from_community is the reader's).
+    expect(flags(await listed(ned.client, newsId, ned.postId))).toEqual({ ...bannedHere, readerBanned: true });
+    expect((await listed(ned.client, newsId, moePost)).banned_from_community).toBe(true);
+    expect(flags(await commentOf(ned.client))).toEqual({ ...bannedHere, readerBanned: true });
+    // So do his community's view for him and his profile for anyone.
+    expect((await ned.client.getCommunity({ id: newsId })).community_view.banned_from_community).toBe(true);
+    expect((await ned.client.getCommunity({ id: miscId })).community_view.banned_from_community).toBe(false);
+    expect((await bob.getCommunity({ id: newsId })).community_view.banned_from_community).toBe(false);
+    const profile = (await anonymous.getPersonDetails({ person_id: ned.id })).person_view.person;
+    expect([profile.banned, profile.ban_expires]).toEqual([true, siteBanned.expires]);
+    // In misc only the site ban applies.
+    expect(flags(await listed(anonymous, miscId, nedInMisc))).toEqual({ ...none, ...siteBanned });
+    expect(flags(await listed(ned.client, miscId, nedInMisc))).toEqual({ ...none, ...siteBanned });
+    // Others' posts carry their own creators' standing.
+    const moeView = await listed(bob, newsId, moePost);
+    expect([flags(moeView), moeView.creator_is_moderator, moeView.creator_is_admin]).toEqual([none, true, false]);
+    const adminView = (await bob.getPost({ id: adminPost })).post_view;
+    expect([flags(adminView), adminView.creator_is_moderator, adminView.creator_is_admin]).toEqual([none, false, true]);
+
+    // Time passes: both bans' expiries are in the past. The flags clear at once, before any job runs.
+    await sql`update community_bans set expires_at = now() - interval '1 minute' where person_id = ${String(ned.id)}`.execute(
+      db,
+    );
+    expect(flags(await listed(ned.client, newsId, ned.postId))).toEqual({ ...none, ...siteBanned });
+    await sql`update site_bans set expires_at = now() - interval '1 minute' where person_id = ${String(ned.id)}`.execute(
+      db,
+    );
+    expect(flags((await anonymous.getPost({ id: ned.postId })).post_view)).toEqual(none);
+    expect(flags(await listed(anonymous, newsId, ned.postId))).toEqual(none);
+    expect(flags(await listed(ned.client, newsId, ned.postId))).toEqual(none);
+    expect(flags(await commentOf(ned.client))).toEqual(none);
+    expect(flags(await listed(anonymous, miscId, nedInMisc))).toEqual(none);
+    expect((await ned.client.getCommunity({ id: newsId })).community_view.banned_from_community).toBe(false);
+    expect((await anonymous.getPersonDetails({ person_id: ned.id })).person_view.person.banned).toBe(false);
+    // The worker's job deletes the expired rows (the next test counts what it deletes).
+    expect(await clearExpiredBans(db)).toEqual({ siteBans: 1, communityBans: 1 });
+  });
+
   test("the expiry job uses the time it is given, and leaves bans without an expiry alone", async () => {
     const una = await troll("una");
     const vic = await troll("vic");

@@ -44,7 +44,7 @@ export {
   siteFormFrom,
 } from "./pages/moderation.ts";
 export { banForm, purgeForm, removeForm, reportForm } from "./pages/moderation-forms.ts";
-export { type PostPage, renderCommentFragment, renderPostPage } from "./pages/post.ts";
+export { type PostPage, renderCommentFragment, renderPostPage, type ThreadReader } from "./pages/post.ts";
 export { type ProfilePage, renderProfilePage } from "./pages/profile.ts";
 export { renderSearchPage, type SearchPage } from "./pages/search.ts";
 export { type RssChannel, renderRss } from "./rss.ts";

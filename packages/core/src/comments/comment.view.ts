@@ -11,6 +11,7 @@ import { type ExpressionBuilder, sql } from "kysely";
 import { COMMENT_COLUMNS, COMMUNITY_COLUMNS, PERSON_COLUMNS, POST_COLUMNS } from "../db/columns.ts";
 import type { DbLike } from "../db/connect.ts";
 import type { CommentRow, CommunityRow, Database, FollowState, PersonRow, PostRow } from "../db/schema.ts";
+import { communityBannedNow, siteBanExpiresAt, siteBannedNow } from "../moderation/ban-flags.ts";
 import { matchesText } from "../search/search-query.ts";
 import { type CommentSort, orderComments } from "./comment.ranking.ts";
 
@@ -37,6 +38,13 @@ export interface CommentItemView {
   community: CommunityRow;
   creatorIsModerator: boolean;
   creatorIsAdmin: boolean;
+  /** Whether the creator is banned from the comment's community now (ban-flags.ts). */
+  creatorBannedFromCommunity: boolean;
+  /** Whether the creator is under a site ban now, and when it ends (null: for good, or no ban). */
+  creatorBanned: boolean;
+  creatorBanExpiresAt: Date | null;
+  /** Whether the reader is banned from the comment's community now (false for anonymous readers). */
+  bannedFromCommunity: boolean;
   /** The reader's follow of the community, if any. */
   follow: FollowState | null;
   saved: boolean;
@@ -316,6 +324,9 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
             .where("u.admin", "=", true),
         )
         .as("creator_is_admin"),
+      communityBannedNow("p.community_id", { column: "c.creator_id" }).as("creator_banned_from_community"),
+      siteBannedNow("c.creator_id").as("creator_banned"),
+      siteBanExpiresAt("c.creator_id").as("creator_ban_expires_at"),
     ])
     // The reader's marks; constants for an anonymous reader, who has none.
     .select((eb) =>
@@ -325,6 +336,7 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
             sql<boolean>`false`.as("saved"),
             sql<number | null>`null`.as("my_vote"),
             sql<boolean>`false`.as("creator_blocked"),
+            sql<boolean>`false`.as("banned_from_community"),
           ]
         : [
             eb
@@ -357,6 +369,7 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
                   .where("pb.person_id", "=", viewerId),
               )
               .as("creator_blocked"),
+            communityBannedNow("p.community_id", { id: viewerId }).as("banned_from_community"),
           ],
     )
     .execute();
@@ -395,6 +408,10 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
       saved,
       my_vote,
       creator_blocked,
+      creator_banned_from_community,
+      creator_banned,
+      creator_ban_expires_at,
+      banned_from_community,
       ...comment
     } = row;
     const creator = creators.get(comment.creator_id);
@@ -408,6 +425,10 @@ async function hydrate(db: DbLike, ids: readonly string[], viewer: CommentViewer
       community,
       creatorIsModerator: Boolean(creator_is_moderator),
       creatorIsAdmin: Boolean(creator_is_admin),
+      creatorBannedFromCommunity: Boolean(creator_banned_from_community),
+      creatorBanned: Boolean(creator_banned),
+      creatorBanExpiresAt: creator_ban_expires_at ?? null,
+      bannedFromCommunity: Boolean(banned_from_community),
       follow: follow_state ?? null,
       saved: Boolean(saved),
       myVote: my_vote === 1 || my_vote === -1 ? my_vote : null,

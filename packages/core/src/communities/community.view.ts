@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import { COMMUNITY_COLUMNS, PERSON_COLUMNS, prefixedColumns, rowFrom } from "../db/columns.ts";
 import type { DbLike } from "../db/connect.ts";
 import type { CommunityRow, FollowState, PersonRow } from "../db/schema.ts";
+import { communityBannedNow } from "../moderation/ban-flags.ts";
 import { matchesTextOrName } from "../search/search-query.ts";
 
 export interface ModeratorView {
@@ -81,6 +82,8 @@ export interface CommunityView {
   counts: CommunityCounts;
   /** Whether the viewer blocks the community (blockCommunity). */
   blocked: boolean;
+  /** Whether the viewer is banned from the community now (false for anonymous readers; ban-flags.ts). */
+  bannedFromCommunity: boolean;
 }
 
 /** Person id used in joins when nobody is logged in; identity ids start at 1, so it matches nothing. */
@@ -113,6 +116,7 @@ function communityViewQuery(db: DbLike, viewerId: string | null) {
             .select("b.person_id"),
         )
         .as("blocked"),
+      communityBannedNow("c.id", { id: viewerId ?? NO_VIEWER }).as("banned_from_community"),
       eb
         .selectFrom("community_follows as sf")
         .whereRef("sf.community_id", "=", "c.id")
@@ -137,6 +141,7 @@ function communityViewQuery(db: DbLike, viewerId: string | null) {
 type CommunityViewRow = Record<string, unknown> & {
   follow_state: FollowState | null;
   blocked: boolean;
+  banned_from_community: boolean;
   subscribers: string | null;
   subscribers_local: string | null;
   active_1_day: string | null;
@@ -151,6 +156,7 @@ function toCommunityView(row: CommunityViewRow): CommunityView {
     community,
     subscribed: subscribedTypeOf(row.follow_state),
     blocked: row.blocked,
+    bannedFromCommunity: row.banned_from_community,
     counts: {
       subscribers: Number(row.subscribers ?? 0),
       subscribersLocal: Number(row.subscribers_local ?? 0),

@@ -15,6 +15,7 @@ import {
 import type { DbLike } from "../db/connect.ts";
 import type { FollowState, PostRow } from "../db/schema.ts";
 import { StatementCache } from "../db/statement-cache.ts";
+import { communityBannedNow, siteBanExpiresAt, siteBannedNow } from "../moderation/ban-flags.ts";
 import { err, ok, type Result } from "../result.ts";
 import { matchesText } from "../search/search-query.ts";
 import type { VoteScore } from "../votes/vote.service.ts";
@@ -37,6 +38,13 @@ export interface PostView {
   community: CommunitySummaryRow;
   creatorIsModerator: boolean;
   creatorIsAdmin: boolean;
+  /** Whether the creator is banned from the post's community now (ban-flags.ts). */
+  creatorBannedFromCommunity: boolean;
+  /** Whether the creator is under a site ban now, and when it ends (null: for good, or no ban). */
+  creatorBanned: boolean;
+  creatorBanExpiresAt: Date | null;
+  /** Whether the viewer is banned from the post's community now (false for anonymous readers). */
+  bannedFromCommunity: boolean;
   /** The viewer's follow of the post's community. */
   subscribed: SubscribedType;
   saved: boolean;
@@ -59,13 +67,17 @@ type PostViewRow = Record<string, unknown> & {
   creator_is_moderator: boolean;
   creator_is_admin: boolean;
   creator_blocked: boolean;
+  creator_banned_from_community: boolean;
+  creator_banned: boolean;
+  creator_ban_expires_at: Date | null;
+  banned_from_community: boolean;
 };
 
 /**
- * Posts with their creator and community, and the viewer's relation to each post. The viewer's
- * follow, vote, save and block are subqueries of the select list, evaluated only for the rows of
- * the page (and left out for anonymous readers): joined, they would make the planner weigh six
- * relations for every listing.
+ * Posts with their creator and community, the ban flags (ban-flags.ts), and the viewer's relation
+ * to each post. The viewer's follow, vote, save, block and ban are subqueries of the select list,
+ * evaluated only for the rows of the page (and left out for anonymous readers): joined, they
+ * would make the planner weigh six relations for every listing.
  */
 function postViewQuery(db: DbLike, viewerId: string | null) {
   const viewer = viewerId ?? NO_VIEWER;
@@ -83,6 +95,7 @@ function postViewQuery(db: DbLike, viewerId: string | null) {
             sql<number | null>`null`.as("my_vote"),
             sql<boolean>`false`.as("saved"),
             sql<boolean>`false`.as("creator_blocked"),
+            sql<boolean>`false`.as("banned_from_community"),
           ]
         : [
             eb
@@ -115,6 +128,7 @@ function postViewQuery(db: DbLike, viewerId: string | null) {
                   .select("pb.person_id"),
               )
               .as("creator_blocked"),
+            communityBannedNow("p.community_id", { id: viewer }).as("banned_from_community"),
           ],
     )
     .select((eb) => [
@@ -136,6 +150,9 @@ function postViewQuery(db: DbLike, viewerId: string | null) {
             .select("lu.person_id"),
         )
         .as("creator_is_admin"),
+      communityBannedNow("p.community_id", { column: "p.creator_id" }).as("creator_banned_from_community"),
+      siteBannedNow("p.creator_id").as("creator_banned"),
+      siteBanExpiresAt("p.creator_id").as("creator_ban_expires_at"),
     ]);
 }
 
@@ -146,6 +163,10 @@ function toPostView(row: PostViewRow): PostView {
     community: rowFrom<CommunitySummaryRow>(row, "c", COMMUNITY_SUMMARY_COLUMNS),
     creatorIsModerator: row.creator_is_moderator,
     creatorIsAdmin: row.creator_is_admin,
+    creatorBannedFromCommunity: row.creator_banned_from_community,
+    creatorBanned: row.creator_banned,
+    creatorBanExpiresAt: row.creator_ban_expires_at,
+    bannedFromCommunity: row.banned_from_community,
     subscribed: subscribedTypeOf(row.follow_state),
     saved: row.saved,
     myVote: (row.my_vote ?? 0) as VoteScore,

@@ -12,7 +12,6 @@ import {
   getPostView,
   getSite,
   listCommunityViews,
-  listModerators,
   lockPost,
   savePost,
   setCommunityFollow,
@@ -31,7 +30,7 @@ import {
 } from "@plenum/web";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiContext } from "../api/v3/context.ts";
-import { commentViewer } from "./content-pages.ts";
+import { commentViewer, threadReader } from "./content-pages.ts";
 import { pageRequest, safeNext, sendPage } from "./context.ts";
 import { checked, type Form, field, wantsJson } from "./forms.ts";
 import { ERROR_MESSAGES } from "./messages.ts";
@@ -108,26 +107,14 @@ export function registerActions(app: FastifyInstance, api: ApiContext): void {
     );
     if (!result.ok) return refuse(request, reply, result.error.type);
     if (wantsJson(request.headers.accept)) {
-      const [view, post, site] = await Promise.all([
+      const [view, post] = await Promise.all([
         getCommentView(db, result.value.id, commentViewer(viewer)),
         getPostView(db, postId, viewer.person.id),
-        getSite(db),
       ]);
       if (!view || !post) return refuse(request, reply, "couldnt_find_comment");
       const { ctx } = await pageRequest(runtime, request, reply);
-      const moderators = await listModerators(db, post.community.id);
-      const html = renderCommentFragment(
-        ctx,
-        [view],
-        {
-          postCreatorId: post.post.creator_id,
-          moderatorIds: new Set(moderators.map((m) => m.personId)),
-          downvotes: site.enable_downvotes,
-          locked: post.post.locked,
-          back: `/post/${postId}`,
-        },
-        false,
-      );
+      const reader = await threadReader(db, viewer, post);
+      const html = renderCommentFragment(ctx, [view], { view: post, reader }, false);
       return { html, id: result.value.id };
     }
     return reply.redirect(`${back(request, `/post/${postId}`).split("#")[0]}#comment-${result.value.id}`, 303);

@@ -4,6 +4,7 @@ import {
   type CommentSort,
   canModerate,
   canSeePostContent,
+  type DbLike,
   findCommentById,
   findCommunityByName,
   findPersonByIdOrName,
@@ -22,13 +23,13 @@ import {
   listModerators,
   listPostViews,
   listTaglines,
+  type PostView,
   SEARCH_TYPES,
   type SearchType,
   SORT_TYPES,
   search,
 } from "@plenum/core";
 import {
-  type CommentTreeOptions,
   renderCommentFragment,
   renderCommunitiesPage,
   renderCommunityPage,
@@ -37,6 +38,7 @@ import {
   renderPostPage,
   renderProfilePage,
   renderSearchPage,
+  type ThreadReader,
 } from "@plenum/web";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ApiContext } from "../api/v3/context.ts";
@@ -71,6 +73,25 @@ export function commentViewer(viewer: LocalAccount | null) {
   return viewer
     ? { personId: viewer.person.id, admin: viewer.localUser.admin, showBotAccounts: viewer.localUser.show_bot_accounts }
     : null;
+}
+
+/**
+ * The reader's standing in a post's thread (the community's moderators, whether the reader
+ * moderates it or is an admin, whether downvotes are on), for the post's page and for the comment
+ * fragments app.js fetches alike, so both draw the same moderation forms.
+ */
+export async function threadReader(db: DbLike, viewer: LocalAccount | null, view: PostView): Promise<ThreadReader> {
+  const [moderators, moderates, site] = await Promise.all([
+    listModerators(db, view.community.id),
+    viewer ? canModerate(db, viewer, view.community.id) : false,
+    getCachedSite(db),
+  ]);
+  return {
+    moderators,
+    canModerate: moderates,
+    isAdmin: viewer?.localUser.admin ?? false,
+    downvotes: site.enable_downvotes,
+  };
 }
 
 export function postViewer(viewer: LocalAccount | null) {
@@ -214,19 +235,17 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
     const focus = focusCommentId ? await findCommentById(db, focusCommentId) : null;
     if (focusCommentId && (!focus || focus.post_id !== postId))
       return notFound(request, reply, "There is no such comment here.");
-    const site = await getCachedSite(db);
     // Megathreads open with comments sorted New (a series option).
     const defaultSort = (await isNewSortedMegathread(db, postId)) ? "New" : "Hot";
     const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, defaultSort);
     const page = Math.max(1, Number.parseInt(request.query.page ?? "1", 10) || 1);
-    const [comments, moderators, moderates, showContent, boosters] = await Promise.all([
+    const [comments, reader, showContent, boosters] = await Promise.all([
       listCommentThread(
         db,
         { postId, parent: focus ?? null, sort, page, limit: COMMENTS_PER_PAGE, maxDepth: THREAD_DEPTH },
         commentViewer(viewer),
       ),
-      listModerators(db, view.community.id),
-      viewer ? canModerate(db, viewer, view.community.id) : false,
+      threadReader(db, viewer, view),
       canSeePostContent(db, viewer, view.post),
       view.post.boost_count > 0 ? listBoosters(db, { postId }, BOOSTERS_SHOWN) : [],
     ]);
@@ -240,10 +259,7 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
         comments,
         commentSort: sort,
         nextHref: roots.length === COMMENTS_PER_PAGE ? `${base}?sort=${sort}&page=${page + 1}` : null,
-        moderators,
-        downvotes: site.enable_downvotes,
-        canModerate: moderates,
-        isAdmin: viewer?.localUser.admin ?? false,
+        ...reader,
         isAuthor: viewer?.person.id === view.post.creator_id,
         focusCommentId: focus?.id,
         boosters,
@@ -273,23 +289,15 @@ export function registerContentPages(app: FastifyInstance, api: ApiContext): voi
     if (!view) return reply.code(404).type("text/html; charset=utf-8").send("");
     const defaultSort = (await isNewSortedMegathread(db, comment.post_id)) ? "New" : "Hot";
     const sort: CommentSort = pick(request.query.sort, COMMENT_SORTS, defaultSort);
-    const [comments, moderators, site] = await Promise.all([
+    const [comments, reader] = await Promise.all([
       listCommentThread(
         db,
         { postId: comment.post_id, parent: comment, sort, page: 1, limit: COMMENTS_PER_PAGE, maxDepth: THREAD_DEPTH },
         commentViewer(viewer),
       ),
-      listModerators(db, view.community.id),
-      getCachedSite(db),
+      threadReader(db, viewer, view),
     ]);
-    const options: CommentTreeOptions = {
-      postCreatorId: view.post.creator_id,
-      moderatorIds: new Set(moderators.map((m) => m.personId)),
-      downvotes: site.enable_downvotes,
-      locked: view.post.locked,
-      back: `/post/${view.post.id}`,
-    };
-    return reply.type("text/html; charset=utf-8").send(renderCommentFragment(ctx, comments, options, true));
+    return reply.type("text/html; charset=utf-8").send(renderCommentFragment(ctx, comments, { view, reader }, true));
   });
 
   app.get<{ Params: { name: string } }>("/u/:name", async (request, reply) => {

@@ -54,6 +54,17 @@ ${downvotesEnabled ? button(-1, "Downvote", "▼", "down") : null}
 </div>`;
 }
 
+/**
+ * The "banned" badge after a creator's name, as Lemmy's UI shows it: for a site ban in force, or a
+ * ban from the community the post or comment is in.
+ */
+export function bannedBadge(view: { creatorBanned: boolean; creatorBannedFromCommunity: boolean }): Html | null {
+  if (view.creatorBanned) return html` <span class="badge" title="Banned from the site">banned</span>`;
+  if (view.creatorBannedFromCommunity)
+    return html` <span class="badge" title="Banned from this community">banned</span>`;
+  return null;
+}
+
 /** One post in a list: votes, title with link domain, community, author, time, comments. */
 export function postItem(
   ctx: PageContext,
@@ -69,7 +80,7 @@ ${voteBox(ctx, { kind: "post", id: post.id, score: post.score, myVote: view.myVo
 ${post.thumbnail_url ? html`<img class="thumb" src="${post.thumbnail_url}" alt="" loading="lazy">` : null}
 <div class="title">${pinned ? html`<span class="pinned">Pinned</span> ` : null}<a href="${link}"${post.url ? html` rel="nofollow noopener ugc"` : null}>${post.title}</a>
 ${post.url ? html` <span class="domain">(${domainOf(post.url)})</span>` : null}${post.nsfw ? html` <span class="badge">NSFW</span>` : null}${post.locked ? html` <span class="badge">Locked</span>` : null}</div>
-<div class="meta">by ${personLink(personParts(view.creator))}${options.showCommunity ? html` in <a href="${communityPath(view.community)}">${view.community.title}</a>` : null} · ${timeAgo(post.published_at)} · <a href="/post/${post.id}">${post.comment_count} ${post.comment_count === 1 ? "comment" : "comments"}</a></div>
+<div class="meta">by ${personLink(personParts(view.creator))}${bannedBadge(view)}${options.showCommunity ? html` in <a href="${communityPath(view.community)}">${view.community.title}</a>` : null} · ${timeAgo(post.published_at)} · <a href="/post/${post.id}">${post.comment_count} ${post.comment_count === 1 ? "comment" : "comments"}</a></div>
 </div>
 </li>`;
 }
@@ -172,6 +183,7 @@ function commentHeader(view: CommentItemView, options: CommentTreeOptions): Html
     view.creator.id === options.postCreatorId ? html`<span class="badge" title="Original poster">OP</span>` : null,
     options.moderatorIds.has(view.creator.id) ? html`<span class="badge" title="Moderator">mod</span>` : null,
     view.creatorIsAdmin ? html`<span class="badge" title="Admin">admin</span>` : null,
+    bannedBadge(view),
   ];
   return html`<span class="meta">${personLink(personParts(view.creator))}${badges} · ${timeAgo(view.comment.published_at)} · ${view.comment.score} ${Math.abs(view.comment.score) === 1 ? "point" : "points"}${view.comment.updated_at ? html` · edited` : null}${boosts(view.comment.boost_count)}</span>`;
 }

@@ -102,7 +102,16 @@ export function commentModTools(
     own || comment.deleted ? null : reportForm(ctx, { kind: "comment", id: comment.id }, back),
     reader.canModerate ? removeForm(ctx, { kind: "comment", id: comment.id, removed: comment.removed }, back) : null,
     reader.canModerate && !own && community.local
-      ? banForm(ctx, { personId: creator.id, personName: creator.name, communityName: community.name }, back)
+      ? banForm(
+          ctx,
+          {
+            personId: creator.id,
+            personName: creator.name,
+            communityName: community.name,
+            banned: view.creatorBannedFromCommunity,
+          },
+          back,
+        )
       : null,
     reader.isAdmin ? purgeForm(ctx, { kind: "comment", id: comment.id }, back) : null,
   ].filter((item) => item !== null);

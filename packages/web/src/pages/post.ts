@@ -5,6 +5,7 @@ import { domainOf, personLink, timeAgo } from "../format.ts";
 import { type Html, html, trusted } from "../html.ts";
 import { csrfField, layout, type PageContext } from "../layout.ts";
 import {
+  bannedBadge,
   buildTree,
   COMMENT_SORT_NAMES,
   type CommentTreeOptions,
@@ -18,7 +19,7 @@ import {
 } from "./content.ts";
 import { banForm, purgeForm, removeForm, reportForm } from "./moderation-forms.ts";
 
-export interface PostPage {
+export interface PostPage extends ThreadReader {
   view: PostView;
   /** Whether the reader may see the post's content (deleted and removed posts hide it). */
   showContent: boolean;
@@ -26,10 +27,6 @@ export interface PostPage {
   commentSort: string;
   /** Link to the next page of top-level comments, if any. */
   nextHref: string | null;
-  moderators: ModeratorView[];
-  downvotes: boolean;
-  canModerate: boolean;
-  isAdmin: boolean;
   isAuthor: boolean;
   /** When showing one comment's thread: its id, with a link back to the whole post. */
   focusCommentId?: string;
@@ -80,18 +77,34 @@ function modControls(ctx: PageContext, page: PostPage): Html | null {
   return items.length > 0 ? html`<div class="actions meta">${items}</div>` : null;
 }
 
+/** What a post's comments are shown with: the reader's powers there and the site's settings. */
+export interface ThreadReader {
+  moderators: ModeratorView[];
+  downvotes: boolean;
+  canModerate: boolean;
+  isAdmin: boolean;
+}
+
+/**
+ * How a post's comments are drawn, on its page and in the fragments app.js inserts (replies just
+ * written, "more replies"), so both show the same badges and the same moderation forms.
+ */
+export function threadCommentOptions(view: PostView, reader: ThreadReader, back: string): CommentTreeOptions {
+  return {
+    postCreatorId: view.post.creator_id,
+    moderatorIds: new Set(reader.moderators.map((m) => m.personId)),
+    downvotes: reader.downvotes,
+    locked: view.post.locked,
+    back,
+    canModerate: reader.canModerate,
+    isAdmin: reader.isAdmin,
+  };
+}
+
 export function renderPostPage(ctx: PageContext, page: PostPage): string {
   const { post, creator, community } = page.view;
   const base = page.focusCommentId ? `/comment/${page.focusCommentId}` : `/post/${post.id}`;
-  const options: CommentTreeOptions = {
-    postCreatorId: post.creator_id,
-    moderatorIds: new Set(page.moderators.map((m) => m.personId)),
-    downvotes: page.downvotes,
-    locked: post.locked,
-    back: ctx.path,
-    canModerate: page.canModerate,
-    isAdmin: page.isAdmin,
-  };
+  const options = threadCommentOptions(page.view, page, ctx.path);
   return layout(
     ctx,
     {
@@ -106,7 +119,7 @@ ${voteBox(ctx, { kind: "post", id: post.id, score: post.score, myVote: page.view
 ${post.url && page.showContent ? html`<p><a href="${post.url}" rel="nofollow noopener ugc">${post.url}</a> <span class="domain">(${domainOf(post.url)})</span></p>` : null}
 ${post.thumbnail_url && page.showContent ? html`<img class="thumb" src="${post.thumbnail_url}" alt="${post.alt_text ?? ""}">` : null}
 ${post.embed_title && page.showContent ? html`<p class="muted"><strong>${post.embed_title}</strong>${post.embed_description ? html` — ${post.embed_description}` : null}</p>` : null}
-<p class="meta">by ${personLink({ name: creator.name, displayName: creator.display_name, pronouns: creator.pronouns, href: personPath(creator) })} in <a href="${communityPath(community)}">${community.title}</a> · ${timeAgo(post.published_at)}${post.updated_at ? html` · edited ${timeAgo(post.updated_at)}` : null}${post.featured_community || post.featured_local ? html` · <span class="pinned">Pinned</span>` : null}${post.locked ? html` · <span class="badge">Locked</span>` : null}</p>
+<p class="meta">by ${personLink({ name: creator.name, displayName: creator.display_name, pronouns: creator.pronouns, href: personPath(creator) })}${bannedBadge(page.view)} in <a href="${communityPath(community)}">${community.title}</a> · ${timeAgo(post.published_at)}${post.updated_at ? html` · edited ${timeAgo(post.updated_at)}` : null}${post.featured_community || post.featured_local ? html` · <span class="pinned">Pinned</span>` : null}${post.locked ? html` · <span class="badge">Locked</span>` : null}</p>
 ${post.body && page.showContent ? html`<div class="body">${trusted(renderMarkdown(post.body))}</div>` : null}
 ${boostedBy(post, page.boosters ?? [])}
 ${modControls(ctx, page)}
@@ -132,13 +145,18 @@ ${page.nextHref ? html`<nav class="pagination"><a href="${page.nextHref}" rel="n
   );
 }
 
-/** The replies below a comment, as app.js inserts them for "load more" (no page around them). */
+/**
+ * Comments as app.js inserts them (no page around them): the replies below a comment for "more
+ * replies" (skipFirst: the continued comment comes first in `views`), or a reply just written.
+ * They are drawn as on the post's page (threadCommentOptions), back to the post.
+ */
 export function renderCommentFragment(
   ctx: PageContext,
   views: CommentItemView[],
-  options: CommentTreeOptions,
+  thread: { view: PostView; reader: ThreadReader },
   skipFirst: boolean,
 ): string {
+  const options = threadCommentOptions(thread.view, thread.reader, `/post/${thread.view.post.id}`);
   const roots = buildTree(views);
   // The continued comment itself comes first; only its replies are new to the reader.
   const nodes = skipFirst ? (roots[0]?.children ?? []) : roots;
@@ -154,7 +172,16 @@ function postModTools(ctx: PageContext, page: PostPage): (Html | null)[] {
     page.isAuthor || post.deleted ? null : reportForm(ctx, { kind: "post", id: post.id }, back),
     page.canModerate ? removeForm(ctx, { kind: "post", id: post.id, removed: post.removed }, back) : null,
     page.canModerate && !page.isAuthor && community.local
-      ? banForm(ctx, { personId: creator.id, personName: creator.name, communityName: community.name }, back)
+      ? banForm(
+          ctx,
+          {
+            personId: creator.id,
+            personName: creator.name,
+            communityName: community.name,
+            banned: page.view.creatorBannedFromCommunity,
+          },
+          back,
+        )
       : null,
     page.isAdmin ? purgeForm(ctx, { kind: "post", id: post.id }, back) : null,
   ];

@@ -18,13 +18,18 @@ export const num = (id: string) => Number(id);
 /** Lemmy omits absent optional fields rather than sending null. */
 export const opt = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
 
-export function toApiPerson(person: PersonSummaryRow) {
+/**
+ * lemmy-js-client's Person. `banned` and `ban_expires` are the site ban as the caller read it
+ * (views that read it pass it; elsewhere the person shows as not banned).
+ */
+export function toApiPerson(person: PersonSummaryRow, siteBan?: { banned: boolean; expiresAt: Date | null }) {
   return {
     id: num(person.id),
     name: person.name,
     display_name: opt(person.display_name),
     avatar: opt(person.avatar_url),
-    banned: false,
+    banned: siteBan?.banned ?? false,
+    ban_expires: siteBan?.banned ? isoOrUndefined(siteBan.expiresAt) : undefined,
     published: iso(person.published_at),
     updated: isoOrUndefined(person.updated_at),
     actor_id: person.ap_id,
@@ -177,12 +182,12 @@ export function toApiCommentView(view: CommentItemView) {
     view.follow === "accepted" ? "Subscribed" : view.follow === "pending" ? "Pending" : "NotSubscribed";
   return {
     comment: toApiComment(view.comment),
-    creator: toApiPerson(view.creator),
+    creator: toApiPerson(view.creator, { banned: view.creatorBanned, expiresAt: view.creatorBanExpiresAt }),
     post: toApiPost(view.post),
     community: toApiCommunity(view.community),
     counts: toApiCommentCounts(view.comment),
-    creator_banned_from_community: false,
-    banned_from_community: false,
+    creator_banned_from_community: view.creatorBannedFromCommunity,
+    banned_from_community: view.bannedFromCommunity,
     creator_is_moderator: view.creatorIsModerator,
     creator_is_admin: view.creatorIsAdmin,
     subscribed,
@@ -210,14 +215,14 @@ export function toApiCommunityAggregates(view: CommunityView) {
   };
 }
 
-/** lemmy-js-client's CommunityView. Plenum has no community bans yet: banned_from_community is false. */
+/** lemmy-js-client's CommunityView; banned_from_community is the reader's ban from it, now. */
 export function toApiCommunityView(view: CommunityView) {
   return {
     community: toApiCommunity(view.community),
     subscribed: view.subscribed,
     blocked: view.blocked,
     counts: toApiCommunityAggregates(view),
-    banned_from_community: false,
+    banned_from_community: view.bannedFromCommunity,
   };
 }
 
@@ -228,17 +233,17 @@ export function toApiModerators(community: CommunitySummaryRow, moderators: read
 }
 
 /**
- * lemmy-js-client's PostView. Plenum keeps no read marks, hidden posts or bans yet, so read,
- * hidden and the banned flags are false and unread_comments is 0.
+ * lemmy-js-client's PostView. Plenum keeps no read marks or hidden posts yet, so read and hidden
+ * are false and unread_comments is 0.
  * my_vote is left out when the reader has not voted, as Lemmy 0.19 does.
  */
 export function toApiPostView(view: PostView) {
   return {
     post: toApiPost(view.post),
-    creator: toApiPerson(view.creator),
+    creator: toApiPerson(view.creator, { banned: view.creatorBanned, expiresAt: view.creatorBanExpiresAt }),
     community: toApiCommunity(view.community),
-    creator_banned_from_community: false,
-    banned_from_community: false,
+    creator_banned_from_community: view.creatorBannedFromCommunity,
+    banned_from_community: view.bannedFromCommunity,
     creator_is_moderator: view.creatorIsModerator,
     creator_is_admin: view.creatorIsAdmin,
     counts: toApiPostCounts(view.post),

@@ -6,6 +6,7 @@ import {
   deleteAccount,
   exhaustiveCheck,
   findPersonByIdOrName,
+  findSiteBan,
   getPersonProfile,
   getSite,
   issueLoginToken,
@@ -269,8 +270,9 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
     const limit = input.value.limit ?? PERSON_CONTENT_LIMIT;
     const page = input.value.page ?? 1;
     const savedOnly = input.value.saved_only === true && me?.person.id === person.id;
-    const [profile, posts, comments] = await Promise.all([
+    const [profile, siteBan, posts, comments] = await Promise.all([
       getPersonProfile(db, person),
+      findSiteBan(db, person.id),
       listPostViews(db, {
         viewer: me ? { personId: me.person.id, showBotAccounts: true } : null,
         listingType: "All",
@@ -297,7 +299,7 @@ export function registerUserRoutes(app: FastifyInstance, api: ApiContext): void 
       ),
     ]);
     if (!posts.ok) return fail(reply, "invalid_request", "sort");
-    const apiPerson = toApiPerson(person);
+    const apiPerson = toApiPerson(person, { banned: siteBan !== null, expiresAt: siteBan?.expiresAt ?? null });
     return {
       person_view: { person: apiPerson, counts: toApiPersonCounts(person), is_admin: profile.isAdmin },
       site: person.local ? toApiSite(await getSite(db), api.runtime.config.origin) : undefined,
