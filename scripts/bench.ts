@@ -63,9 +63,10 @@ const SIZES: Record<"small" | "default" | "large", Size> = {
 const BIG_THREAD = 10_000;
 const SMALL_THREAD = 100;
 /**
- * Top-level comments per thread page. Both threads have the same shape (about four replies per
- * top-level comment), so a first page of 20 is the whole 100-comment thread and about as many
- * comments of the 10,000-comment one: the ratio compares equal pages of threads 100 times apart.
+ * Top-level comments per thread page. Both threads have the same shape (replies dealt round-robin:
+ * 2 or 3 replies per top-level comment and at most one reply to each of those), so a first page of
+ * 20 is the whole 100-comment thread and as many comments of the 10,000-comment one: the ratio
+ * compares equal pages of threads 100 times apart.
  */
 const THREAD_LIMIT = 20;
 /** Posts per page of the front-page scenarios (lemmy-ui's page size). */
@@ -301,7 +302,15 @@ async function seed(url: string, origin: string, size: Size): Promise<Seeded> {
         select id, post_id,
                case when ordinal <= total / 5 then 1 when ordinal <= total * 7 / 10 then 2 else 3 end as level,
                (select min(id) from persons) + floor(random() * ${persons}::int)::bigint as creator_id,
-               random() as r
+               -- r picks the parent below. In the measured threads it deals replies round-robin
+               -- (the i-th reply of a level to the (i mod n)-th comment of the level above), so
+               -- every top-level comment of either thread has the same replies below it and their
+               -- first pages hold as many comments; elsewhere it is random.
+               case when post_id > 2 then random()
+                    when ordinal <= total / 5 then 0.5
+                    when ordinal <= total * 7 / 10
+                      then ((ordinal - total / 5 - 1) % (total / 5) + 0.5) / (total / 5)
+                    else ((ordinal - total * 7 / 10 - 1) % (total / 2) + 0.5) / (total / 2) end as r
         from shaped`,
     );
     await sql`create index on s_comments (post_id, level, id)`.execute(db);
