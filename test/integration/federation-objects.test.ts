@@ -191,6 +191,16 @@ describe("posts and comments as ActivityPub objects", () => {
       },
     });
     expect(items[1]).toMatchObject({ object: { object: { id: `${origin}/post/${linkPostId}` } } });
+    // Each item, and the Create it wraps, is the same on every read and fetchable at its id.
+    const again = (await get("/c/lobby/outbox")).json().orderedItems as Record<string, unknown>[];
+    expect(again.map((item) => item.id)).toEqual(items.map((item) => item.id));
+    const announce = items[0] as Record<string, unknown>;
+    const create = announce.object as Record<string, unknown>;
+    const fetched = await get(new URL(String(announce.id)).pathname);
+    expect(fetched.response.headers.get("content-type")).toBe(AP);
+    expect(fetched.json()).toMatchObject({ ...announce, "@context": expect.any(Array) });
+    expect((await get(new URL(String(create.id)).pathname)).json()).toMatchObject({ ...create, type: "Create" });
+    expect((await get("/activities/create/post-999999")).response.status).toBe(404);
   });
 
   test("the featured collection embeds the pinned posts as Pages", async () => {

@@ -123,20 +123,47 @@ async function publish(ctx: PlenumContext, person: PersonRow, community: Communi
   });
 }
 
+/**
+ * Ids of a post's outbox item and of the Create it wraps. Outbox items are written when the outbox
+ * is read, not sent, so their ids are derived from the post: the same on every read, and
+ * fetchable at that id (outboxItemAt) like the activities we send.
+ */
+function outboxItemIds(origin: string, postId: string): { announce: string; create: string } {
+  return {
+    announce: `${origin}/activities/announce/create/post-${postId}`,
+    create: `${origin}/activities/create/post-${postId}`,
+  };
+}
+
 /** One item of a community outbox: Announce(Create(Page)), as Lemmy lists them. */
 export function toOutboxItemJson(ctx: PlenumContext, view: PostObjectView): Json {
   const { creator, community } = view;
+  const ids = outboxItemIds(ctx.origin, view.post.id);
   const create = toCreateOrUpdateJson(
     "Create",
-    newActivityId(ctx.origin, "create"),
+    ids.create,
     { actor: creator.ap_id, community: community.ap_id },
     toPageJson(view),
   );
   return toAnnounceJson(
-    newActivityId(ctx.origin, "announce/create"),
+    ids.announce,
     { apId: community.ap_id, followersUrl: community.followers_url ?? ctx.data.urls.followers(community.ap_id) },
     create,
   );
+}
+
+/**
+ * The outbox item (or the Create it wraps) whose id is `path` under /activities/, as a complete
+ * document; null when the path is no outbox item id or its post is not a live local post of a
+ * local community.
+ */
+export async function outboxItemAt(ctx: PlenumContext, path: string): Promise<Json | null> {
+  const match = /^(announce\/)?create\/post-(\d+)$/.exec(path);
+  if (!match) return null;
+  const view = await getPostObjectView(ctx.data.db, match[2] as string);
+  if (!view?.post.local || !view.community.local || isGone(view.post)) return null;
+  const item = toOutboxItemJson(ctx, view);
+  return withContext(match[1] ? item : (item.object as Json));
 }
 
 type ContentEvent = Extract<

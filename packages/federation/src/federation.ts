@@ -44,7 +44,7 @@ import {
   OUTBOX_POST_LIMIT,
 } from "@plenum/core";
 import { toGroup, toPerson } from "./actors.ts";
-import { toOutboxItemJson } from "./bridge.ts";
+import { outboxItemAt, toOutboxItemJson } from "./bridge.ts";
 import type { FederationContextData, PlenumFederation } from "./context.ts";
 import { noteDeliveryDropped, noteDeliveryError } from "./delivery-health.ts";
 import { toActorTombstone } from "./gone.ts";
@@ -213,10 +213,13 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
     return new PreparedNote(withContext(json));
   });
 
-  // The public activities we sent, at their ids, as Lemmy serves them (sent-activities.ts); ids
-  // never sent, not public or past the retention are not found (404).
+  // The public activities we sent, at their ids, as Lemmy serves them (sent-activities.ts), and
+  // the items of community outboxes (bridge.ts); ids never sent, not public or past the retention
+  // are not found (404).
   federation.setObjectDispatcher(Activity, "/activities/{+id}", async (ctx, values) => {
-    const activity = await findSentActivity(ctx.data.db, `${ctx.origin}/activities/${values.id}`);
+    const activity =
+      (await findSentActivity(ctx.data.db, `${ctx.origin}/activities/${values.id}`)) ??
+      (await outboxItemAt(ctx, values.id));
     return activity ? new PreparedActivity(activity) : null;
   });
 
