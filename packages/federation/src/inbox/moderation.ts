@@ -58,6 +58,15 @@ import {
 
 type Envelope = { actor: string; audience: string | null };
 
+/** A ban (Block) or its lifting: of a person from a community, or from their instance (a site ban). */
+type BlockActivity = Envelope & {
+  object: string;
+  target: string;
+  summary: string | null;
+  expires: Date | null;
+  removeData: boolean;
+};
+
 /** A stored post or comment at a URL; moderation never fetches what it acts on. */
 async function knownTarget(run: Run, url: string): Promise<Target | Rejected> {
   return (await storedTarget(run.env.db, url)) ?? rejected("target_not_found");
@@ -217,13 +226,7 @@ async function applyCollectionChange(
 
 async function applyBlock(
   run: Run,
-  activity: Envelope & {
-    object: string;
-    target: string;
-    summary: string | null;
-    expires: Date | null;
-    removeData: boolean;
-  },
+  activity: BlockActivity,
   announcer: CommunityRow | null,
   ban: boolean,
 ): Promise<Step> {
@@ -325,13 +328,7 @@ async function applyFlag(
  */
 async function applySiteBan(
   run: Run,
-  activity: Envelope & {
-    object: string;
-    target: string;
-    summary: string | null;
-    expires: Date | null;
-    removeData: boolean;
-  },
+  activity: BlockActivity,
   announcer: CommunityRow | null,
   ban: boolean,
 ): Promise<Step> {
