@@ -10,7 +10,7 @@
 // timelines (Mastodon finds the boost by the Announce's id, so that id is derived from the post's);
 // when it is restored, the Announce again.
 import { createHash } from "node:crypto";
-import { findInstanceSoftware, findPostByApId, hostOf, instanceKindOf } from "@plenum/core";
+import { type DbLike, findInstanceSoftware, findPostByApId, hostOf, instanceKindOf } from "@plenum/core";
 import { embeddedType, toAnnounceJson } from "./activities.ts";
 import type { PlenumContext } from "./context.ts";
 import type { Delivery } from "./deliver.ts";
@@ -38,6 +38,19 @@ export function createdPostId(activity: Json): string | null {
   return typeof id === "string" ? id : null;
 }
 
+/** The first actor a delivery reaches: its host is the server's (a shared inbox may be elsewhere). */
+const firstActorOf = (target: Delivery) => target.actorIds[0] ?? target.inbox;
+
+/** The software stored for the server of each delivery, by the host of its first actor (null: not known). */
+export async function softwareOfDeliveries(
+  db: DbLike,
+  targets: readonly Delivery[],
+): Promise<(target: Delivery) => string | null> {
+  const hostOfTarget = (target: Delivery) => hostOf(firstActorOf(target)).toLowerCase();
+  const software = await findInstanceSoftware(db, targets.map(hostOfTarget));
+  return (target) => software.get(hostOfTarget(target))?.software ?? null;
+}
+
 /**
  * Splits deliveries by the kind of server they reach (by the host of the first actor reached
  * there). Instances never asked are asked first (NodeInfo, bounded in time); unknown software
@@ -48,18 +61,12 @@ export async function splitByInstanceKind(
   targets: readonly Delivery[],
 ): Promise<{ threadiverse: Delivery[]; microblog: Delivery[] }> {
   const { db, remoteFetch } = ctx.data;
-  const actorOf = (target: Delivery) => target.actorIds[0] ?? target.inbox;
-  await ensureInstanceSoftware(db, targets.map(actorOf), remoteFetch);
-  const software = await findInstanceSoftware(
-    db,
-    targets.map((target) => hostOf(actorOf(target))),
-  );
+  await ensureInstanceSoftware(db, targets.map(firstActorOf), remoteFetch);
+  const softwareAt = await softwareOfDeliveries(db, targets);
   const threadiverse: Delivery[] = [];
   const microblog: Delivery[] = [];
   for (const target of targets) {
-    const known = software.get(hostOf(actorOf(target)).toLowerCase());
-    const kind = instanceKindOf(known?.software ?? null);
-    (kind === "microblog" ? microblog : threadiverse).push(target);
+    (instanceKindOf(softwareAt(target)) === "microblog" ? microblog : threadiverse).push(target);
   }
   return { threadiverse, microblog };
 }
