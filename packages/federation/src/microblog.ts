@@ -14,11 +14,9 @@ import { type DbLike, findInstanceSoftware, findPostByApId, hostOf, instanceKind
 import { embeddedType, toAnnounceJson } from "./activities.ts";
 import type { PlenumContext } from "./context.ts";
 import type { Delivery } from "./deliver.ts";
+import { POST_OBJECT_TYPES } from "./inbox/parse.ts";
 import { ensureInstanceSoftware } from "./nodeinfo.ts";
 import type { Json } from "./objects.ts";
-
-/** The types of object that are posts when created or updated (Lemmy's Page and its kin). */
-const POST_TYPES = new Set(["Page", "Article", "Video", "Event", "Question"]);
 
 /** The post an activity creates or updates (embedded), else null. */
 export function postOf(activity: Json): Json | null {
@@ -27,7 +25,7 @@ export function postOf(activity: Json): Json | null {
   const object = activity.object as Json;
   if (type === null) return null;
   // A Note without inReplyTo is a post too (Mastodon, Mitra).
-  if (POST_TYPES.has(type) || (type === "Note" && object.inReplyTo == null)) return object;
+  if (POST_OBJECT_TYPES.has(type) && (type !== "Note" || object.inReplyTo == null)) return object;
   return null;
 }
 
