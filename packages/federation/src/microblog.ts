@@ -72,13 +72,13 @@ export async function splitByInstanceKind(
 type Group = { apId: string; followersUrl: string };
 
 /** The id of the community's Announce of a post: the same every time, so it can be undone. */
-export function postAnnounceId(origin: string, postId: string): string {
+function postAnnounceId(origin: string, postId: string): string {
   const digest = createHash("sha256").update(postId).digest("hex").slice(0, 32);
   return `${origin}/activities/announce/post/${digest}`;
 }
 
 /** The community boosts a post: Announce with the post's URL as object. */
-export function toPostAnnounceJson(origin: string, community: Group, postId: string): Json {
+function toPostAnnounceJson(origin: string, community: Group, postId: string): Json {
   return toAnnounceJson(postAnnounceId(origin, postId), community, postId);
 }
 
