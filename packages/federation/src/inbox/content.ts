@@ -2,10 +2,10 @@
 // Announce and Undo (other than of a Follow). Each hands the activity, as received, to the
 // pipeline in receive.ts, and logs why when it is not applied.
 import type { Context, InboxContext } from "@fedify/fedify";
-import { type Activity, Group, isActor } from "@fedify/vocab";
+import { type Activity, Group } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { type CommunityRow, findPersonByApId, type PersonRow } from "@plenum/core";
-import { persistActor } from "../actors.ts";
+import { fetchActor, persistActor } from "../actors.ts";
 import type { FederationContextData } from "../context.ts";
 import type { Json } from "../objects.ts";
 import { releaseReusedVoteIds } from "./microblog.ts";
@@ -31,8 +31,8 @@ export function fedifyRemote(ctx: Context<FederationContextData>): Remote {
       if (known?.local) return null;
       const fresh = known?.last_fetched_at && Date.now() - known.last_fetched_at.getTime() < PERSON_REFRESH_MS;
       if (known && fresh) return known;
-      const actor = await ctx.lookupObject(id).catch(() => null);
-      if (actor && isActor(actor) && actor.id?.href === id) {
+      const actor = await fetchActor(ctx, id);
+      if (actor) {
         const persisted = await persistActor(ctx, actor);
         if (persisted?.kind === "person") return persisted.row;
         return null;
