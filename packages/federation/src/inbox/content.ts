@@ -1,6 +1,8 @@
-// Fedify's inbox listeners for posts, comments and votes: Create, Update, Delete, Like, Dislike,
-// Announce and Undo (other than of a Follow). Each hands the activity, as received, to the
-// pipeline in receive.ts, and logs why when it is not applied.
+// Fedify's inbox listener for everything but follows: posts, comments, votes, boosts and
+// moderation (Create, Update, Delete, Like, Dislike, Announce, Add, Remove, Block, Flag, and Lock
+// and other types Fedify reads as a plain Activity) and Undo (other than of a Follow). A person's
+// Update or Delete of themselves goes to person.ts; anything else is handed, as received, to the
+// pipeline in receive.ts, and why it was not applied is logged.
 import type { Context, InboxContext } from "@fedify/fedify";
 import { type Activity, Group } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
