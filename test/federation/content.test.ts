@@ -3,16 +3,9 @@
 // domain events, signed deliveries to A's community and A's Announces to the others; each side
 // ends up with the same rows and the same tallies.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import {
-  type Db,
-  findCommentByApId,
-  findCommunityByApId,
-  findFollow,
-  findLocalPersonByName,
-  findPostByApId,
-} from "@plenum/core";
+import { type Db, findCommentByApId, findCommunityByApId, findPostByApId } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { startInstance, type TestInstance } from "../support/instances.ts";
+import { followAccepted, startInstance, type TestInstance } from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 describe("a community on A with followers on B and C", () => {
@@ -43,16 +36,7 @@ describe("a community on A with followers on B and C", () => {
     return findCommentByApId(dbOf(instance), commentUrl);
   }
 
-  async function follows(instance: TestInstance, name: string) {
-    await instance.admin("follow", name, lobbyUrl);
-    const person = await findLocalPersonByName(dbOf(instance), name);
-    const community = await findCommunityByApId(dbOf(instance), lobbyUrl);
-    if (!person || !community) throw new Error("follow did not store the community");
-    await waitUntil(
-      async () => (await findFollow(dbOf(instance), community.id, person.id))?.state === "accepted",
-      `${name}'s follow to be accepted`,
-    );
-  }
+  const follows = (instance: TestInstance, name: string) => followAccepted(instance, name, lobbyUrl);
 
   beforeAll(async () => {
     [a, b, c] = await Promise.all([startInstance(), startInstance(), startInstance()]);

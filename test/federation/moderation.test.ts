@@ -9,7 +9,6 @@ import {
   createSeries,
   type Db,
   findCommunityByApId,
-  findFollow,
   findLocalAccount,
   findLocalPersonByName,
   findPersonByApId,
@@ -18,7 +17,7 @@ import {
   runMegathreadTick,
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { startInstance, type TestInstance } from "../support/instances.ts";
+import { followAccepted, startInstance, type TestInstance } from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 describe("moderation of a community on A, followed from B and C", () => {
@@ -64,16 +63,7 @@ describe("moderation of a community on A, followed from B and C", () => {
       .execute();
   }
 
-  async function follows(instance: TestInstance, name: string) {
-    await instance.admin("follow", name, lobbyUrl);
-    const person = await findLocalPersonByName(dbOf(instance), name);
-    const community = await lobbyOn(instance);
-    if (!person) throw new Error("no person");
-    await waitUntil(
-      async () => (await findFollow(dbOf(instance), community.id, person.id))?.state === "accepted",
-      `${name}'s follow to be accepted`,
-    );
-  }
+  const follows = (instance: TestInstance, name: string) => followAccepted(instance, name, lobbyUrl);
 
   beforeAll(async () => {
     [a, b, c] = await Promise.all([startInstance(), startInstance(), startInstance()]);

@@ -5,18 +5,9 @@
 //   - carla, C's admin, bans carol from C (a site ban): C sends Block{target: C} to every instance
 //     it knows; A and B ban carol too and remove her content, and lift it all with the Undo.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import {
-  checkBan,
-  type Db,
-  findCommunityByApId,
-  findFollow,
-  findLocalPersonByName,
-  findPersonByApId,
-  findPostByApId,
-  writeSiteBan,
-} from "@plenum/core";
+import { checkBan, type Db, findCommunityByApId, findPersonByApId, findPostByApId, writeSiteBan } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { startInstance, type TestInstance } from "../support/instances.ts";
+import { followAccepted, startInstance, type TestInstance } from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 describe("community settings and site bans between A, B and C", () => {
@@ -51,16 +42,7 @@ describe("community settings and site bans between A, B and C", () => {
     return row.id;
   }
 
-  async function follows(instance: TestInstance, name: string) {
-    await instance.admin("follow", name, lobbyUrl);
-    const person = await findLocalPersonByName(dbOf(instance), name);
-    const community = await lobbyOn(instance);
-    if (!person) throw new Error("no person");
-    await waitUntil(
-      async () => (await findFollow(dbOf(instance), community.id, person.id))?.state === "accepted",
-      `${name}'s follow to be accepted`,
-    );
-  }
+  const follows = (instance: TestInstance, name: string) => followAccepted(instance, name, lobbyUrl);
 
   beforeAll(async () => {
     [a, b, c] = await Promise.all([startInstance(), startInstance(), startInstance()]);

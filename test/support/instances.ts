@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { findCommunityByApId, findFollow, findLocalPersonByName } from "@plenum/core";
 import {
   type AdminOutcome,
   buildApp,
@@ -16,6 +17,7 @@ import {
 import type { FastifyInstance } from "fastify";
 import { LemmyHttp } from "lemmy-js-client";
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from "./database.ts";
+import { waitUntil } from "./wait.ts";
 
 const WORKER_SCRIPT = new URL("../../packages/server/src/bin/worker.ts", import.meta.url).pathname;
 
@@ -167,4 +169,17 @@ export async function startInstance(options: StartOptions = {}): Promise<TestIns
   };
   if (options.worker !== false) instance.startWorker();
   return instance;
+}
+
+/** `name` on `instance` follows the community at `communityUrl`; resolves once the follow is accepted. */
+export async function followAccepted(instance: TestInstance, name: string, communityUrl: string): Promise<void> {
+  await instance.admin("follow", name, communityUrl);
+  const db = instance.runtime.database.db;
+  const person = await findLocalPersonByName(db, name);
+  const community = await findCommunityByApId(db, communityUrl);
+  if (!person || !community) throw new Error("follow did not store the community");
+  await waitUntil(
+    async () => (await findFollow(db, community.id, person.id))?.state === "accepted",
+    `${name}'s follow to be accepted`,
+  );
 }

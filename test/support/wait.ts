@@ -4,7 +4,7 @@
  *  enough that polling a database does not load it. */
 const POLL_INTERVAL_MS = 20;
 /** Milliseconds before giving up: far above anything expected (a 1 s retry delay, a 300 ms lease),
- *  so only a real failure hits it, and below Jest's 30 s test timeout so the message is ours. */
+ *  so only a real failure hits it, and below Jest's test timeout (jest.config.js) so the message is ours. */
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** Resolves once condition() is true; rejects naming `what` after timeoutMs. */

@@ -1,7 +1,7 @@
 // Local actors to ActivityPub (toGroup, toPerson) and remote actors into rows (persistActor).
 import type { ActorKeyPair } from "@fedify/fedify";
 import { exportSpki } from "@fedify/fedify";
-import { type Actor, Endpoints, Group, Image, Person, PropertyValue, Service, Source } from "@fedify/vocab";
+import { type Actor, Endpoints, Group, Image, isActor, Person, PropertyValue, Service, Source } from "@fedify/vocab";
 import {
   type CommunityRow,
   ensureInstance,
@@ -108,6 +108,15 @@ async function imageUrlOf(image: Promise<Image | null>): Promise<string | null> 
   const found = await image.catch(() => null);
   const url = found?.url instanceof URL ? found.url : (found?.url?.href ?? null);
   return url && (url.protocol === "https:" || url.protocol === "http:") ? url.href : null;
+}
+
+/**
+ * The actor at `id`, fetched with Fedify's bounded loader; null when it cannot be fetched or is not
+ * an actor whose own id is `id` (a document may not speak for another URL).
+ */
+export async function fetchActor(ctx: PlenumContext, id: string): Promise<Actor | null> {
+  const actor = await ctx.lookupObject(id).catch(() => null);
+  return actor && isActor(actor) && actor.id?.href === id ? actor : null;
 }
 
 export type PersistedActor = { kind: "person"; row: PersonRow } | { kind: "community"; row: CommunityRow };

@@ -2,10 +2,13 @@
 // handlers and services never send activities themselves; they record events in the same
 // transaction as their change, and this runs in the worker (docs/architecture.md).
 //
-//   post/comment/vote of a local person
+//   post/comment/vote, moderation or settings edit of a local person (moderation-out.ts)
 //     ├─ community is remote → the activity, to the community's inbox (it announces it)
 //     └─ community is local  → Announce(activity) to the followers' shared inboxes
 //   activity received by a local community → Announce(activity verbatim) likewise
+//   a report's resolution → to the reporter's server only
+//   site ban of a local person → to one inbox on every instance known here
+//   profile edit, account deletion (person-out.ts) → to the servers of the person's communities
 //
 // Posts (Create/Update of a Page) are announced a second time as Announce(Page), as Lemmy does
 // (federation-wire-formats.md §2.8). Followers on microblog servers (Mastodon and kin) get only

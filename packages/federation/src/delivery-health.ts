@@ -42,7 +42,7 @@ export function isOutboxMessage(message: unknown): message is OutboxMessage {
 }
 
 /** The server a delivery goes to: the inbox URL's host, with its port when it has one. */
-export function deliveryHost(inbox: string): string | null {
+function deliveryHost(inbox: string): string | null {
   try {
     return new URL(inbox).host.toLowerCase();
   } catch {
@@ -90,7 +90,7 @@ export async function admitOutboxMessages(db: Db, messages: readonly unknown[]):
 }
 
 /** A failure in a few words: the status (and the start of the answer), or the network error. */
-export function describeDeliveryError(error: unknown): string {
+function describeDeliveryError(error: unknown): string {
   if (error instanceof SendActivityError) {
     const body = error.responseBody.replace(/\s+/g, " ").trim().slice(0, 100);
     return body ? `HTTP ${error.statusCode}: ${body}` : `HTTP ${error.statusCode}`;

@@ -79,38 +79,24 @@ export interface FederationOptions {
 
 type Ctx = Context<FederationContextData>;
 
-/** A local actor that existed and was deleted (or removed): served as a Tombstone, 410 Gone. */
-async function isGoneActor(ctx: Ctx, identifier: string): Promise<boolean> {
+/** The local actor an identifier names, and whether it is gone (deleted, or a removed community). */
+async function localActor(ctx: Ctx, identifier: string) {
   const ref = parseActorIdentifier(identifier);
   if (ref?.kind === "community") {
     const row = await findLocalCommunityByName(ctx.data.db, ref.name);
-    return row !== undefined && (row.deleted || row.removed);
+    return row ? { kind: "community" as const, row, gone: row.deleted || row.removed } : null;
   }
   if (ref?.kind === "person") {
     const row = await findLocalPersonByName(ctx.data.db, ref.name);
-    return row?.deleted === true;
-  }
-  return false;
-}
-
-async function actorRow(ctx: Ctx, identifier: string) {
-  const ref = parseActorIdentifier(identifier);
-  if (ref?.kind === "community") {
-    const row = await findLocalCommunityByName(ctx.data.db, ref.name);
-    return row && !row.deleted && !row.removed ? { kind: "community" as const, row } : null;
-  }
-  if (ref?.kind === "person") {
-    const row = await findLocalPersonByName(ctx.data.db, ref.name);
-    return row && !row.deleted ? { kind: "person" as const, row } : null;
+    return row ? { kind: "person" as const, row, gone: row.deleted } : null;
   }
   return null;
 }
 
-async function deletedPersonRow(ctx: Ctx, identifier: string) {
-  const ref = parseActorIdentifier(identifier);
-  if (ref?.kind !== "person") return null;
-  const row = await findLocalPersonByName(ctx.data.db, ref.name);
-  return row?.deleted ? { kind: "person" as const, row } : null;
+/** The local actor an identifier names, unless it is gone. */
+async function actorRow(ctx: Ctx, identifier: string) {
+  const actor = await localActor(ctx, identifier);
+  return actor && !actor.gone ? actor : null;
 }
 
 export function createPlenumFederation(options: FederationOptions): PlenumFederation {
@@ -135,15 +121,17 @@ export function createPlenumFederation(options: FederationOptions): PlenumFedera
 
   federation
     .setActorDispatcher("/{+identifier}", async (ctx, identifier) => {
-      const actor = await actorRow(ctx, identifier);
-      if (!actor) return (await isGoneActor(ctx, identifier)) ? toActorTombstone(ctx.getActorUri(identifier)) : null;
+      const actor = await localActor(ctx, identifier);
+      if (!actor) return null;
+      // One that existed and is gone is served as a Tombstone, which Fedify answers with 410 Gone.
+      if (actor.gone) return toActorTombstone(ctx.getActorUri(identifier));
       const keys = await ctx.getActorKeyPairs(identifier);
       return actor.kind === "community" ? toGroup(ctx, actor.row, keys) : toPerson(ctx, actor.row, keys);
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
-      // A deleted person still signs the Delete of their account (person-out.ts).
-      const actor = (await actorRow(ctx, identifier)) ?? (await deletedPersonRow(ctx, identifier));
-      if (!actor) return [];
+      const actor = await localActor(ctx, identifier);
+      // A deleted person still signs the Delete of their account (person-out.ts); a gone community signs nothing.
+      if (!actor || (actor.gone && actor.kind === "community")) return [];
       const owner = actor.kind === "community" ? { communityId: actor.row.id } : { personId: actor.row.id };
       return toCryptoKeyPairs(await findKeyPairs(ctx.data.db, owner));
     })

@@ -13,7 +13,7 @@ import { toInstant } from "./temporal.ts";
 /** Where the instance actor's (empty) outbox is served: Lemmy requires the property. */
 export const SITE_OUTBOX_PATH = "/site_outbox";
 
-export async function toInstanceActor(ctx: PlenumContext): Promise<Application> {
+async function toInstanceActor(ctx: PlenumContext): Promise<Application> {
   const site = await getSite(ctx.data.db);
   const [rsa] = await toCryptoKeyPairs(await ensureSiteKeyPairs(ctx.data.db, site.id));
   // The same URL a site ban names as its target (moderation-out.ts).

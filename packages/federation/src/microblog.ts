@@ -10,15 +10,13 @@
 // timelines (Mastodon finds the boost by the Announce's id, so that id is derived from the post's);
 // when it is restored, the Announce again.
 import { createHash } from "node:crypto";
-import { findInstanceSoftware, findPostByApId, hostOf, instanceKindOf } from "@plenum/core";
+import { type DbLike, findInstanceSoftware, findPostByApId, hostOf, instanceKindOf } from "@plenum/core";
 import { embeddedType, toAnnounceJson } from "./activities.ts";
 import type { PlenumContext } from "./context.ts";
 import type { Delivery } from "./deliver.ts";
+import { POST_OBJECT_TYPES } from "./inbox/parse.ts";
 import { ensureInstanceSoftware } from "./nodeinfo.ts";
 import type { Json } from "./objects.ts";
-
-/** The types of object that are posts when created or updated (Lemmy's Page and its kin). */
-const POST_TYPES = new Set(["Page", "Article", "Video", "Event", "Question"]);
 
 /** The post an activity creates or updates (embedded), else null. */
 export function postOf(activity: Json): Json | null {
@@ -27,7 +25,7 @@ export function postOf(activity: Json): Json | null {
   const object = activity.object as Json;
   if (type === null) return null;
   // A Note without inReplyTo is a post too (Mastodon, Mitra).
-  if (POST_TYPES.has(type) || (type === "Note" && object.inReplyTo == null)) return object;
+  if (POST_OBJECT_TYPES.has(type) && (type !== "Note" || object.inReplyTo == null)) return object;
   return null;
 }
 
@@ -36,6 +34,19 @@ export function createdPostId(activity: Json): string | null {
   if (activity.type !== "Create") return null;
   const id = postOf(activity)?.id;
   return typeof id === "string" ? id : null;
+}
+
+/** The first actor a delivery reaches: its host is the server's (a shared inbox may be elsewhere). */
+const firstActorOf = (target: Delivery) => target.actorIds[0] ?? target.inbox;
+
+/** The software stored for the server of each delivery, by the host of its first actor (null: not known). */
+export async function softwareOfDeliveries(
+  db: DbLike,
+  targets: readonly Delivery[],
+): Promise<(target: Delivery) => string | null> {
+  const hostOfTarget = (target: Delivery) => hostOf(firstActorOf(target)).toLowerCase();
+  const software = await findInstanceSoftware(db, targets.map(hostOfTarget));
+  return (target) => software.get(hostOfTarget(target))?.software ?? null;
 }
 
 /**
@@ -48,18 +59,12 @@ export async function splitByInstanceKind(
   targets: readonly Delivery[],
 ): Promise<{ threadiverse: Delivery[]; microblog: Delivery[] }> {
   const { db, remoteFetch } = ctx.data;
-  const actorOf = (target: Delivery) => target.actorIds[0] ?? target.inbox;
-  await ensureInstanceSoftware(db, targets.map(actorOf), remoteFetch);
-  const software = await findInstanceSoftware(
-    db,
-    targets.map((target) => hostOf(actorOf(target))),
-  );
+  await ensureInstanceSoftware(db, targets.map(firstActorOf), remoteFetch);
+  const softwareAt = await softwareOfDeliveries(db, targets);
   const threadiverse: Delivery[] = [];
   const microblog: Delivery[] = [];
   for (const target of targets) {
-    const known = software.get(hostOf(actorOf(target)).toLowerCase());
-    const kind = instanceKindOf(known?.software ?? null);
-    (kind === "microblog" ? microblog : threadiverse).push(target);
+    (instanceKindOf(softwareAt(target)) === "microblog" ? microblog : threadiverse).push(target);
   }
   return { threadiverse, microblog };
 }
@@ -67,13 +72,13 @@ export async function splitByInstanceKind(
 type Group = { apId: string; followersUrl: string };
 
 /** The id of the community's Announce of a post: the same every time, so it can be undone. */
-export function postAnnounceId(origin: string, postId: string): string {
+function postAnnounceId(origin: string, postId: string): string {
   const digest = createHash("sha256").update(postId).digest("hex").slice(0, 32);
   return `${origin}/activities/announce/post/${digest}`;
 }
 
 /** The community boosts a post: Announce with the post's URL as object. */
-export function toPostAnnounceJson(origin: string, community: Group, postId: string): Json {
+function toPostAnnounceJson(origin: string, community: Group, postId: string): Json {
   return toAnnounceJson(postAnnounceId(origin, postId), community, postId);
 }
 

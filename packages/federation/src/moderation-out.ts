@@ -48,7 +48,8 @@ export interface ModerationActivity {
   recipient?: PersonRow;
 }
 
-async function apIdOf(ctx: PlenumContext, table: "posts" | "comments", id: string): Promise<string | null> {
+async function apIdOf(ctx: PlenumContext, target: "post" | "comment", id: string): Promise<string | null> {
+  const table = target === "post" ? "posts" : "comments";
   const row = await ctx.data.db.selectFrom(table).select("ap_id").where("id", "=", id).executeTakeFirst();
   return row?.ap_id ?? null;
 }
@@ -80,20 +81,20 @@ export async function moderationActivity(
   const { action } = event;
   switch (action.kind) {
     case "remove": {
-      const object = await apIdOf(ctx, action.target === "post" ? "posts" : "comments", action.itemId);
+      const object = await apIdOf(ctx, action.target, action.itemId);
       if (!object) return null;
       // The summary, even empty, is what tells a removal from the author's own deletion.
       const remove = envelope("Delete", { object, summary: action.reason ?? "" });
       return found(action.removed ? remove : undoOf(remove));
     }
     case "lock": {
-      const object = await apIdOf(ctx, "posts", action.postId);
+      const object = await apIdOf(ctx, "post", action.postId);
       if (!object) return null;
       const lock = envelope("Lock", { object, ...(action.reason ? { summary: action.reason } : {}) });
       return found(action.locked ? lock : undoOf(lock));
     }
     case "feature": {
-      const object = await apIdOf(ctx, "posts", action.postId);
+      const object = await apIdOf(ctx, "post", action.postId);
       if (!object) return null;
       const target = community.featured_url ?? ctx.data.urls.featured(community.ap_id);
       return found(envelope(action.featured ? "Add" : "Remove", { object, target }));
@@ -120,7 +121,7 @@ export async function moderationActivity(
     case "report": {
       // A report about something in a local community is in our own queue already.
       if (community.local) return null;
-      const object = await apIdOf(ctx, action.target === "post" ? "posts" : "comments", action.itemId);
+      const object = await apIdOf(ctx, action.target, action.itemId);
       if (!object) return null;
       return found({
         id: newActivityId(ctx.origin, "flag"),
@@ -137,7 +138,7 @@ export async function moderationActivity(
       // members stay here.
       const reporter = await findPersonById(db, action.reporterId);
       if (!community.local || !reporter || reporter.local) return null;
-      const object = await apIdOf(ctx, action.target === "post" ? "posts" : "comments", action.itemId);
+      const object = await apIdOf(ctx, action.target, action.itemId);
       if (!object) return null;
       const flag = {
         id: newActivityId(ctx.origin, "flag"),

@@ -3,10 +3,9 @@
 // Read whenever the Group is fetched, so the inbox can tell a moderator's Lock or removal from
 // anybody else's (inbox/moderation.ts). Between fetches, the Add/Remove the community announces
 // keep the list current.
-import { isActor } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { type CommunityRow, findPersonByApId, replaceRemoteModerators } from "@plenum/core";
-import { persistActor } from "./actors.ts";
+import { fetchActor, persistActor } from "./actors.ts";
 import type { PlenumContext } from "./context.ts";
 import type { Json } from "./objects.ts";
 
@@ -47,8 +46,8 @@ export async function syncRemoteModerators(ctx: PlenumContext, community: Commun
       personIds.push(known.id);
       continue;
     }
-    const actor = await ctx.lookupObject(id).catch(() => null);
-    if (!actor || !isActor(actor) || actor.id?.href !== id) continue;
+    const actor = await fetchActor(ctx, id);
+    if (!actor) continue;
     const persisted = await persistActor(ctx, actor);
     if (persisted?.kind === "person") personIds.push(persisted.row.id);
   }

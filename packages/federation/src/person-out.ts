@@ -3,19 +3,13 @@
 // in (listPersonAudienceInboxes). Lemmy sends a user's deletion in this shape, to every instance
 // (federation-wire-formats.md §2.7); its inbox lists no Update of a Person, which Mastodon and
 // Plenum read.
-import {
-  type DomainEvent,
-  findInstanceSoftware,
-  findPersonById,
-  hostOf,
-  listPersonAudienceInboxes,
-  type PersonRow,
-} from "@plenum/core";
+import { type DomainEvent, findPersonById, listPersonAudienceInboxes, type PersonRow } from "@plenum/core";
 import { newActivityId } from "./activities.ts";
 import { toPerson } from "./actors.ts";
 import type { PlenumContext } from "./context.ts";
 import { type Delivery, deliveriesFor } from "./deliver.ts";
 import { personIdentifier } from "./identifiers.ts";
+import { softwareOfDeliveries } from "./microblog.ts";
 import { AS_PUBLIC, type Json, withContext } from "./objects.ts";
 
 type PersonEvent = Extract<DomainEvent, { type: "person_updated" | "person_deleted" }>;
@@ -66,7 +60,6 @@ export async function personActivity(
 export async function personAudience(ctx: PlenumContext, event: PersonEvent): Promise<Delivery[]> {
   const targets = deliveriesFor(await listPersonAudienceInboxes(ctx.data.db, event.personId), ctx.origin);
   if (event.type !== "person_updated") return targets;
-  const hostOfTarget = (target: Delivery) => hostOf(target.actorIds[0] ?? target.inbox).toLowerCase();
-  const software = await findInstanceSoftware(ctx.data.db, targets.map(hostOfTarget));
-  return targets.filter((target) => software.get(hostOfTarget(target))?.software !== "lemmy");
+  const softwareAt = await softwareOfDeliveries(ctx.data.db, targets);
+  return targets.filter((target) => softwareAt(target) !== "lemmy");
 }

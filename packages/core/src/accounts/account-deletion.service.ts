@@ -14,7 +14,7 @@ import { revokeAllLoginTokens } from "./login-tokens.ts";
 export type DeleteAccountError = { type: "incorrect_login" };
 
 /** Marks every post and comment of the person deleted (counters move as for one deletion each). */
-export async function deletePersonContent(db: Db, personId: string): Promise<void> {
+async function deletePersonContent(db: Db, personId: string): Promise<void> {
   const posts = await db
     .selectFrom("posts")
     .select("id")

@@ -7,8 +7,13 @@ import { addModerator, isModerator, removeModerator } from "../communities/commu
 import type { Db, DbLike } from "../db/connect.ts";
 import type { CommentReportRow, CommentRow, PostReportRow, PostRow } from "../db/schema.ts";
 import { updatePost } from "../posts/post.repository.ts";
-import { writeCommunityBan, writeSiteBan } from "./bans.ts";
-import { setContentRemovedByCreator, writeCommentRemoval, writePostRemoval } from "./moderation.service.ts";
+import { writeCommunityBan } from "./bans.ts";
+import {
+  setContentRemovedByCreator,
+  writeCommentRemoval,
+  writePostRemoval,
+  writeSiteBanAction,
+} from "./moderation.service.ts";
 import { recordModAction, withModAction } from "./modlog.ts";
 import { writeCommentReport, writePostReport } from "./reports.ts";
 
@@ -189,27 +194,7 @@ export async function applyFederatedSiteBan(
     removeData: boolean;
   },
 ): Promise<void> {
-  const expiresAt = input.ban ? input.expiresAt : null;
-  await db.transaction().execute(async (trx) => {
-    await writeSiteBan(trx, {
-      personId: input.personId,
-      ban: input.ban,
-      bannedBy: input.adminId,
-      reason: input.reason,
-      expiresAt,
-    });
-    await recordModAction(trx, {
-      action: "ModBan",
-      modPersonId: input.adminId,
-      otherPersonId: input.personId,
-      reason: input.reason,
-      expiresAt,
-      state: input.ban,
-    });
-    if (input.removeData) {
-      await setContentRemovedByCreator(trx, { creatorId: input.personId, communityId: null, removed: input.ban });
-    }
-  });
+  await db.transaction().execute((trx) => writeSiteBanAction(trx, input));
 }
 
 /**

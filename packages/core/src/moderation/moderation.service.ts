@@ -318,24 +318,14 @@ export async function banFromSite(
   if (expiresAt && expiresAt <= (input.now ?? new Date())) return err({ type: "ban_expiration_in_past" });
   if (input.ban && (await isAdmin(db, person.id))) return err({ type: "not_higher_admin" });
   await db.transaction().execute(async (trx) => {
-    await writeSiteBan(trx, {
+    await writeSiteBanAction(trx, {
+      adminId: actor.person.id,
       personId: person.id,
       ban: input.ban,
-      bannedBy: actor.person.id,
-      reason: input.reason?.trim() || null,
-      expiresAt,
-    });
-    await recordModAction(trx, {
-      action: "ModBan",
-      modPersonId: actor.person.id,
-      otherPersonId: person.id,
       reason: input.reason,
       expiresAt,
-      state: input.ban,
+      removeData: input.removeData ?? false,
     });
-    if (input.removeData) {
-      await setContentRemovedByCreator(trx, { creatorId: person.id, communityId: null, removed: input.ban });
-    }
     await recordEvent(trx, {
       type: "site_ban_changed",
       actorId: actor.person.id,
@@ -348,6 +338,43 @@ export async function banFromSite(
   });
   eventsCommitted();
   return ok({ person, banned: input.ban });
+}
+
+/**
+ * Sets or lifts a site ban with its modlog entry (ModBan), removing or restoring the person's
+ * content when asked, inside the caller's transaction. Shared by local admins and by site bans
+ * received from the person's own instance (federated.ts).
+ */
+export async function writeSiteBanAction(
+  trx: DbLike,
+  input: {
+    adminId: string;
+    personId: string;
+    ban: boolean;
+    reason: string | null | undefined;
+    expiresAt: Date | null;
+    removeData: boolean;
+  },
+): Promise<void> {
+  const expiresAt = input.ban ? input.expiresAt : null;
+  await writeSiteBan(trx, {
+    personId: input.personId,
+    ban: input.ban,
+    bannedBy: input.adminId,
+    reason: cleanReason(input.reason),
+    expiresAt,
+  });
+  await recordModAction(trx, {
+    action: "ModBan",
+    modPersonId: input.adminId,
+    otherPersonId: input.personId,
+    reason: input.reason,
+    expiresAt,
+    state: input.ban,
+  });
+  if (input.removeData) {
+    await setContentRemovedByCreator(trx, { creatorId: input.personId, communityId: null, removed: input.ban });
+  }
 }
 
 export type TransferCommunityError =

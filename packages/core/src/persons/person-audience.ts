@@ -5,21 +5,15 @@
 // ones that keep a copy of the person.
 import { sql } from "kysely";
 import type { DbLike } from "../db/connect.ts";
-
-/** An inbox owner: an actor with its personal and shared inbox. */
-export interface AudienceInbox {
-  apId: string;
-  inboxUrl: string;
-  sharedInboxUrl: string | null;
-}
+import type { InstanceInbox } from "../instances/instance.repository.ts";
 
 /**
  * The remote followers of local communities the person follows, posted or commented in, and the
  * remote communities among those (their own server announces to theirs). Unordered, undeduplicated
  * by server: the caller delivers once per shared inbox.
  */
-export async function listPersonAudienceInboxes(db: DbLike, personId: string): Promise<AudienceInbox[]> {
-  const result = await sql<AudienceInbox>`
+export async function listPersonAudienceInboxes(db: DbLike, personId: string): Promise<InstanceInbox[]> {
+  const result = await sql<InstanceInbox>`
     with taking_part as (
       select community_id from community_follows where person_id = ${personId}
       union select community_id from posts where creator_id = ${personId}

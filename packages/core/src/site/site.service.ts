@@ -93,7 +93,7 @@ export function getCachedSite(db: DbLike, now = Date.now()): Promise<SiteRow> {
 }
 
 /** Drops the cached row of this handle (after an edit), so the next read goes to the database. */
-export function forgetCachedSite(db: DbLike): void {
+function forgetCachedSite(db: DbLike): void {
   cache.delete(db);
 }
 

@@ -1,11 +1,13 @@
-// Fedify's inbox listeners for posts, comments and votes: Create, Update, Delete, Like, Dislike,
-// Announce and Undo (other than of a Follow). Each hands the activity, as received, to the
-// pipeline in receive.ts, and logs why when it is not applied.
+// Fedify's inbox listener for everything but follows: posts, comments, votes, boosts and
+// moderation (Create, Update, Delete, Like, Dislike, Announce, Add, Remove, Block, Flag, and Lock
+// and other types Fedify reads as a plain Activity) and Undo (other than of a Follow). A person's
+// Update or Delete of themselves goes to person.ts; anything else is handed, as received, to the
+// pipeline in receive.ts, and why it was not applied is logged.
 import type { Context, InboxContext } from "@fedify/fedify";
-import { type Activity, Group, isActor } from "@fedify/vocab";
+import { type Activity, Group } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import { type CommunityRow, findPersonByApId, type PersonRow } from "@plenum/core";
-import { persistActor } from "../actors.ts";
+import { fetchActor, persistActor } from "../actors.ts";
 import type { FederationContextData } from "../context.ts";
 import type { Json } from "../objects.ts";
 import { releaseReusedVoteIds } from "./microblog.ts";
@@ -31,8 +33,8 @@ export function fedifyRemote(ctx: Context<FederationContextData>): Remote {
       if (known?.local) return null;
       const fresh = known?.last_fetched_at && Date.now() - known.last_fetched_at.getTime() < PERSON_REFRESH_MS;
       if (known && fresh) return known;
-      const actor = await ctx.lookupObject(id).catch(() => null);
-      if (actor && isActor(actor) && actor.id?.href === id) {
+      const actor = await fetchActor(ctx, id);
+      if (actor) {
         const persisted = await persistActor(ctx, actor);
         if (persisted?.kind === "person") return persisted.row;
         return null;

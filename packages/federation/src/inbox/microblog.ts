@@ -10,11 +10,8 @@ import {
   type BoostTarget,
   checkBan,
   completeInboundActivity,
-  findCommentByApId,
   findCommunityById,
   findPersonByApId,
-  findPostByApId,
-  findPostById,
   hostOf,
   recordBoost,
   removeBoost,
@@ -23,15 +20,9 @@ import type { FederationContextData } from "../context.ts";
 import { PostgresKvStore } from "../kv.ts";
 import { duration } from "../temporal.ts";
 import type { ParsedActivity } from "./parse.ts";
-import type { Outcome, ReceiveEnv } from "./receive.ts";
-
-export type MicroblogStep =
-  | { status: "applied"; effect: string; communityId: string | null }
-  | { status: "rejected"; reason: string };
+import { applied, type Outcome, type ReceiveEnv, rejected, type Step, storedTarget } from "./receive.ts";
 
 type Announce = Extract<ParsedActivity, { type: "Announce" }>;
-
-const rejected = (reason: string): MicroblogStep => ({ status: "rejected", reason });
 
 /** The id an Announce shares: a URL (Mastodon), or an embedded post's id (never its content). */
 function sharedId(announce: Announce): string | null {
@@ -42,11 +33,10 @@ function sharedId(announce: Announce): string | null {
 
 /** A post or comment stored here, by its id. Nothing is fetched: only what is here is boosted here. */
 async function boostTargetAt(env: ReceiveEnv, url: string): Promise<BoostTarget | null> {
-  const post = await findPostByApId(env.db, url);
-  if (post) return { kind: "post", post };
-  const comment = await findCommentByApId(env.db, url);
-  const owner = comment ? await findPostById(env.db, comment.post_id) : undefined;
-  return comment && owner ? { kind: "comment", comment, post: owner } : null;
+  const target = await storedTarget(env.db, url);
+  if (!target) return null;
+  const { post, comment } = target;
+  return comment ? { kind: "comment", comment, post } : { kind: "post", post };
 }
 
 /**
@@ -55,7 +45,7 @@ async function boostTargetAt(env: ReceiveEnv, url: string): Promise<BoostTarget 
  * community's own server counts them, if it does), and a boost is not announced onward: Lemmy
  * cannot read an Announce by a person.
  */
-export async function receiveBoost(env: ReceiveEnv, announce: Announce): Promise<MicroblogStep> {
+export async function receiveBoost(env: ReceiveEnv, announce: Announce): Promise<Outcome> {
   const { db } = env;
   if (hostOf(announce.id) !== hostOf(announce.actor)) return rejected("activity_host_mismatch");
   const objectId = sharedId(announce);
@@ -75,8 +65,9 @@ export async function receiveBoost(env: ReceiveEnv, announce: Announce): Promise
   return { status: "applied", effect: `boost_${outcome}`, communityId: community.id };
 }
 
-/** Undo of a boost: the Announce embedded (Mastodon) or named by its id alone. */
-export async function undoBoost(env: ReceiveEnv, actor: string, announce: Announce | string): Promise<MicroblogStep> {
+/** Undo of a boost: the Announce embedded (Mastodon) or named by its id alone. Never announced
+ *  onward (boosts are not), so the step names no community. */
+export async function undoBoost(env: ReceiveEnv, actor: string, announce: Announce | string): Promise<Step> {
   const person = await findPersonByApId(env.db, actor);
   if (!person) return rejected("undone_boost_unknown");
   const announceId = typeof announce === "string" ? announce : announce.id;
@@ -84,7 +75,7 @@ export async function undoBoost(env: ReceiveEnv, actor: string, announce: Announ
   const target = objectId ? await boostTargetAt(env, objectId) : null;
   const removed = await removeBoost(env.db, { personId: person.id, apId: announceId, target });
   if (removed === 0) return rejected("undone_boost_unknown");
-  return { status: "applied", effect: "boost_undone", communityId: null };
+  return applied("boost_undone", null);
 }
 
 /** Ids freed when an Undo of a vote was applied (see CompletedActivity.reusable in core). */

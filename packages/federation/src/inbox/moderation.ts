@@ -32,11 +32,9 @@ import {
   type CommunityRow,
   checkBan,
   checkReason,
-  findCommentByApId,
   findCommunityByApId,
   findPersonByApId,
   findPostByApId,
-  findPostById,
   htmlToMarkdown,
   isModerator,
   MAX_COMMUNITY_TITLE_LENGTH,
@@ -54,19 +52,24 @@ import {
   rejected,
   type Step,
   sameHost,
+  storedTarget,
   type Target,
 } from "./receive.ts";
 
 type Envelope = { actor: string; audience: string | null };
 
+/** A ban (Block) or its lifting: of a person from a community, or from their instance (a site ban). */
+type BlockActivity = Envelope & {
+  object: string;
+  target: string;
+  summary: string | null;
+  expires: Date | null;
+  removeData: boolean;
+};
+
 /** A stored post or comment at a URL; moderation never fetches what it acts on. */
 async function knownTarget(run: Run, url: string): Promise<Target | Rejected> {
-  const { db } = run.env;
-  const post = await findPostByApId(db, url);
-  if (post) return { post, comment: null };
-  const comment = await findCommentByApId(db, url);
-  const owner = comment ? await findPostById(db, comment.post_id) : undefined;
-  return comment && owner ? { post: owner, comment } : rejected("target_not_found");
+  return (await storedTarget(run.env.db, url)) ?? rejected("target_not_found");
 }
 
 /** A person by URL: ours as stored, a remote one stored or fetched. */
@@ -223,13 +226,7 @@ async function applyCollectionChange(
 
 async function applyBlock(
   run: Run,
-  activity: Envelope & {
-    object: string;
-    target: string;
-    summary: string | null;
-    expires: Date | null;
-    removeData: boolean;
-  },
+  activity: BlockActivity,
   announcer: CommunityRow | null,
   ban: boolean,
 ): Promise<Step> {
@@ -331,13 +328,7 @@ async function applyFlag(
  */
 async function applySiteBan(
   run: Run,
-  activity: Envelope & {
-    object: string;
-    target: string;
-    summary: string | null;
-    expires: Date | null;
-    removeData: boolean;
-  },
+  activity: BlockActivity,
   announcer: CommunityRow | null,
   ban: boolean,
 ): Promise<Step> {

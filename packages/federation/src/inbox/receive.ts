@@ -51,7 +51,7 @@ import {
   wasActivityReceived,
 } from "@plenum/core";
 import type { Json } from "../objects.ts";
-import { bodyAfterTitleLine, type MicroblogStep, receiveBoost, reusableIds, undoBoost } from "./microblog.ts";
+import { bodyAfterTitleLine, receiveBoost, reusableIds, undoBoost } from "./microblog.ts";
 import { applyModeration, applyModerationUndo, applyRemoval } from "./moderation.ts";
 import {
   AS_PUBLIC_IRIS,
@@ -339,19 +339,22 @@ async function ingestPost(run: Run, post: ParsedPost, context: IngestContext): P
 
 export type Target = { post: PostRow; comment: CommentRow | null };
 
+/** The post or comment stored here at a URL, with its post; null when there is none. Nothing is fetched. */
+export async function storedTarget(db: Db, url: string): Promise<Target | null> {
+  const post = await findPostByApId(db, url);
+  if (post) return { post, comment: null };
+  const comment = await findCommentByApId(db, url);
+  const owner = comment ? await findPostById(db, comment.post_id) : undefined;
+  return comment && owner ? { post: owner, comment } : null;
+}
+
 /**
  * The post or comment at a URL: ours or stored, else fetched and taken in (a reply's unknown
  * parent, a vote's unknown object), up to Lemmy's maximum comment depth of ancestors.
  */
 async function resolveTarget(run: Run, url: string, depth: number): Promise<Target | Rejected> {
-  const { db } = run.env;
-  const post = await findPostByApId(db, url);
-  if (post) return { post, comment: null };
-  const comment = await findCommentByApId(db, url);
-  if (comment) {
-    const owner = await findPostById(db, comment.post_id);
-    return owner ? { post: owner, comment } : rejected("target_not_found");
-  }
+  const stored = await storedTarget(run.env.db, url);
+  if (stored) return stored;
   if (isOwn(run, url)) return rejected("target_not_found");
   if (depth > MAX_COMMENT_DEPTH) return rejected("reply_chain_too_deep");
   const fetched = await fetchWithinBudget(run, url);
@@ -367,11 +370,7 @@ async function resolveTarget(run: Run, url: string, depth: number): Promise<Targ
       ? await ingestPost(run, object.value, context)
       : await ingestComment(run, object.value, context, depth);
   if (step.status === "rejected") return rejected(`target_${step.reason}`);
-  const taken = await findPostByApId(db, url);
-  if (taken) return { post: taken, comment: null };
-  const takenComment = await findCommentByApId(db, url);
-  const owner = takenComment ? await findPostById(db, takenComment.post_id) : undefined;
-  return takenComment && owner ? { post: owner, comment: takenComment } : rejected("target_not_found");
+  return (await storedTarget(run.env.db, url)) ?? rejected("target_not_found");
 }
 
 async function ingestComment(run: Run, comment: ParsedComment, context: IngestContext, depth: number): Promise<Step> {
@@ -432,28 +431,24 @@ async function applyDelete(
   if (objectId === activity.actor) return rejected("account_deletion_unsupported");
   // Only a moderator's removal (with its reason) can concern our own post in a remote community.
   if (isOwn(run, objectId) && activity.summary === null) return rejected("own_object");
-  const post = await findPostByApId(db, objectId);
-  const comment = post ? undefined : await findCommentByApId(db, objectId);
-  if (!post && !comment) {
+  const target = await storedTarget(db, objectId);
+  if (!target) {
     // Deleted before it reached us: keep a tombstone so a late Create cannot bring it back.
     if (!sameHost(objectId, activity.actor)) return rejected("object_host_mismatch");
     await addTombstone(db, objectId, activity.actor);
     return applied("tombstone", null);
   }
-  const item = (post ?? comment) as PostRow | CommentRow;
-  const creator = await findPersonById(db, item.creator_id);
+  const creator = await findPersonById(db, (target.comment ?? target.post).creator_id);
   // Removal by a moderator: a Delete from someone else (Lemmy adds a summary, the reason).
   if (creator?.ap_id !== activity.actor) return applyRemoval(run, activity, announcer, true);
-  const owner = post ?? (comment ? await findPostById(db, comment.post_id) : undefined);
-  if (!owner) return rejected("target_not_found");
-  const community = await communityOfTarget(run, { post: owner, comment: comment ?? null }, activity, announcer);
+  const community = await communityOfTarget(run, target, activity, announcer);
   if ("status" in community) return community;
-  if (post) {
-    await setRemotePostDeleted(db, post.id, true);
-    return applied("post_deleted", community);
+  if (target.comment) {
+    await setRemoteCommentDeleted(db, target.comment.id, true);
+    return applied("comment_deleted", community);
   }
-  await setRemoteCommentDeleted(db, item.id, true);
-  return applied("comment_deleted", community);
+  await setRemotePostDeleted(db, target.post.id, true);
+  return applied("post_deleted", community);
 }
 
 async function applyVote(
@@ -494,7 +489,7 @@ async function applyUndo(
   if (typeof inner === "string") {
     // The undone vote named by its id alone.
     const vote = await findVoteByApId(db, inner);
-    if (!vote) return boostStep(await undoBoost(run.env, activity.actor, inner));
+    if (!vote) return undoBoost(run.env, activity.actor, inner);
     const voter = await findPersonById(db, vote.personId);
     if (voter?.ap_id !== activity.actor) return rejected("inner_actor_mismatch");
     const item =
@@ -514,37 +509,31 @@ async function applyUndo(
   switch (inner.type) {
     case "Like":
     case "Dislike": {
-      const post = await findPostByApId(db, inner.object);
-      const comment = post ? undefined : await findCommentByApId(db, inner.object);
-      const owner = post ?? (comment ? await findPostById(db, comment.post_id) : undefined);
+      const target = await storedTarget(db, inner.object);
       const voter = await findPersonByApId(db, activity.actor);
       // Nothing stored: nothing to take back.
-      if (!owner || !voter) return rejected("undone_vote_unknown");
+      if (!target || !voter) return rejected("undone_vote_unknown");
+      const kind = target.comment ? "comment" : "post";
+      const itemId = target.comment?.id ?? target.post.id;
       // Nor when the vote is gone already (a repeated Undo, whose id may have been freed).
-      if (!(await hasVote(db, comment ? "comment" : "post", comment?.id ?? owner.id, voter.id))) {
-        return rejected("undone_vote_unknown");
-      }
-      const community = await communityOfTarget(run, { post: owner, comment: comment ?? null }, activity, announcer);
+      if (!(await hasVote(db, kind, itemId, voter.id))) return rejected("undone_vote_unknown");
+      const community = await communityOfTarget(run, target, activity, announcer);
       if ("status" in community) return community;
-      await retractVote(run, comment ? "comment" : "post", comment?.id ?? owner.id, voter.id);
+      await retractVote(run, kind, itemId, voter.id);
       return applied("vote_undone", community);
     }
     case "Delete": {
-      const post = await findPostByApId(db, inner.object);
-      const comment = post ? undefined : await findCommentByApId(db, inner.object);
-      const item = post ?? comment;
-      if (!item) return rejected("undone_delete_unknown");
-      const creator = await findPersonById(db, item.creator_id);
+      const target = await storedTarget(db, inner.object);
+      if (!target) return rejected("undone_delete_unknown");
+      const creator = await findPersonById(db, (target.comment ?? target.post).creator_id);
       if (creator?.ap_id !== activity.actor) {
         return applyRemoval(run, { ...inner, audience: activity.audience ?? inner.audience }, announcer, false);
       }
-      const owner = post ?? (comment ? await findPostById(db, comment.post_id) : undefined);
-      if (!owner) return rejected("target_not_found");
-      const community = await communityOfTarget(run, { post: owner, comment: comment ?? null }, activity, announcer);
+      const community = await communityOfTarget(run, target, activity, announcer);
       if ("status" in community) return community;
-      if (post) await setRemotePostDeleted(db, post.id, false);
-      else if (comment) await setRemoteCommentDeleted(db, comment.id, false);
-      return applied(post ? "post_restored" : "comment_restored", community);
+      if (target.comment) await setRemoteCommentDeleted(db, target.comment.id, false);
+      else await setRemotePostDeleted(db, target.post.id, false);
+      return applied(target.comment ? "comment_restored" : "post_restored", community);
     }
     case "Lock":
     case "Block":
@@ -555,7 +544,7 @@ async function applyUndo(
         activity.raw,
       );
     case "Announce":
-      return boostStep(await undoBoost(run.env, activity.actor, inner));
+      return undoBoost(run.env, activity.actor, inner);
     default:
       return rejected(`unsupported_undo:${inner.type}`);
   }
@@ -572,11 +561,6 @@ export async function takeInObject(
   const run: Run = { env, deadline: Date.now() + FETCH_BUDGET_MS, explicit: true };
   const target = await resolveTarget(run, url, 1);
   return "status" in target ? { ok: false, reason: target.reason } : { ok: true, ...target };
-}
-
-/** A boost's Undo as a step: never announced onward (boosts are not; microblog.ts). */
-function boostStep(step: MicroblogStep): Step {
-  return step.status === "applied" ? applied(step.effect, null) : step;
 }
 
 async function retractVote(run: Run, target: "post" | "comment", itemId: string, personId: string): Promise<void> {

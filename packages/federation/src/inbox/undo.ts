@@ -17,6 +17,6 @@ export async function onUndone(ctx: InboxContext<FederationContextData>, undo: U
       return;
     }
   }
-  // Undo of a vote or of a Delete (a restore).
+  // Undo of anything else (a vote, a Delete, a Lock, a ban, a boost): receive.ts's applyUndo.
   await onContentActivity(ctx, undo);
 }

@@ -1,23 +1,12 @@
 // The admin's delivery page (/admin/delivery): per receiving server, how deliveries went, what is
 // still queued for it, and whether it is dead (skipped until its next probe).
+import type { DeliveryHealthRecord } from "@plenum/core";
 import { timeAgo } from "../format.ts";
 import { type Html, html } from "../html.ts";
 import { layout, type PageContext } from "../layout.ts";
 
-/** One receiving server's delivery record, as the page shows it. */
-export interface DeliveryServer {
-  host: string;
-  lastSuccessAt: Date | null;
-  lastFailureAt: Date | null;
-  lastError: string | null;
-  consecutiveFailures: number;
-  totalSuccesses: number;
-  totalFailures: number;
-  skippedDeliveries: number;
-  backlog: number;
-  deadSince: Date | null;
-  nextProbeAt: Date | null;
-}
+/** One receiving server's delivery record, with the deliveries to it still queued. */
+export type DeliveryServer = DeliveryHealthRecord & { backlog: number };
 
 export interface DeliveryPage {
   servers: readonly DeliveryServer[];
