@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
+  addModerator,
   checkBan,
   createLocalCommunity,
   createLocalUser,
@@ -452,19 +453,41 @@ const ROWS: Row[] = [
   fixture("lemmy/activities/community/warn.json", { rejected: "unsupported_activity_type:Warn" }),
   // A community ban: the fixture's expiry is long past; without it, it holds until undone.
   fixture("lemmy/activities/block/block_user.json", { rejected: "audience_mismatch" }),
-  fixed(
-    "lemmy/activities/block/block_user.json",
-    (json) => {
-      withAudience(null)(json);
-      delete json.endTime;
+  {
+    ...fixed(
+      "lemmy/activities/block/block_user.json",
+      (json) => {
+        withAudience(null)(json);
+        delete json.endTime;
+      },
+      { applied: "person_banned" },
+      async (db) => {
+        expect(await bannedFromMain(db)).toBe(true);
+        // removeData: their posts in main are removed.
+        expect((await post(db, "http://ds9.lemmy.ml/post/1")).removed).toBe(true);
+        // A banned moderator stops being one, and the modlog says so.
+        const [alpha, main] = await mainAndAlpha(db);
+        expect(await isModerator(db, main, alpha)).toBe(false);
+        const latest = await db
+          .selectFrom("modlog")
+          .select(["action", "state"])
+          .where("action", "in", ["ModAddCommunity", "ModBanFromCommunity"])
+          .where("other_person_id", "=", alpha)
+          .where("community_id", "=", main)
+          .orderBy("id", "desc")
+          .limit(2)
+          .execute();
+        expect(latest).toEqual([
+          { action: "ModAddCommunity", state: false },
+          { action: "ModBanFromCommunity", state: true },
+        ]);
+      },
+    ),
+    before: async (db) => {
+      const [alpha, main] = await mainAndAlpha(db);
+      await addModerator(db, main, alpha);
     },
-    { applied: "person_banned" },
-    async (db) => {
-      expect(await bannedFromMain(db)).toBe(true);
-      // removeData: their posts in main are removed.
-      expect((await post(db, "http://ds9.lemmy.ml/post/1")).removed).toBe(true);
-    },
-  ),
+  },
   fixed(
     "lemmy/activities/block/undo_block_user.json",
     withAudience(null),
@@ -820,6 +843,16 @@ async function moderates(db: Db, personApId: string): Promise<boolean> {
   const [person, community] = await Promise.all([findPersonByApId(db, personApId), findCommunityByApId(db, MAIN)]);
   if (!person || !community) return false;
   return isModerator(db, community.id, person.id);
+}
+
+/** The ids of ds9's lemmy_alpha and of main. */
+async function mainAndAlpha(db: Db): Promise<[string, string]> {
+  const [person, community] = await Promise.all([
+    findPersonByApId(db, "http://ds9.lemmy.ml/u/lemmy_alpha"),
+    findCommunityByApId(db, MAIN),
+  ]);
+  if (!person || !community) throw new Error("lemmy_alpha and main are set up in beforeAll");
+  return [person.id, community.id];
 }
 
 async function bannedFromMain(db: Db): Promise<boolean> {

@@ -152,9 +152,16 @@ export async function applyFederatedBan(
       expiresAt: input.ban ? input.expiresAt : null,
       state: input.ban,
     });
-    // A banned moderator stops being one, as on Lemmy.
+    // A banned moderator stops being one, as on Lemmy, logged as a local ban's demotion is.
     if (input.ban && (await isModerator(trx, input.communityId, input.personId))) {
       await removeModerator(trx, input.communityId, input.personId);
+      await recordModAction(trx, {
+        action: "ModAddCommunity",
+        modPersonId: input.moderatorId,
+        otherPersonId: input.personId,
+        communityId: input.communityId,
+        state: false,
+      });
     }
     if (input.removeData) {
       await setContentRemovedByCreator(trx, {
