@@ -179,7 +179,7 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     ]);
   });
 
-  test("a post from another server's member is boosted once too, and its comments are not", async () => {
+  test("a post from another server's member is boosted once too, and its comments and edits are not", async () => {
     const lobbyOnB = await findCommunityByApId(dbOf(b), lobbyUrl);
     if (!lobbyOnB) throw new Error("B lost the community");
     const before = announcesAtPeer().length;
@@ -207,6 +207,19 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
         .slice(before)
         .map((activity) => activity.object),
     ).toEqual([fromBUrl, third.post_view.post.ap_id]);
+
+    // bob's edit of his post is his server's to send: A announces it to B, the peer gets nothing.
+    const receivedBefore = peer.received.length;
+    await bob.editPost({ post_id: fromB.post_view.post.id, name: "From B, edited" });
+    await waitUntil(
+      async () => (await findPostByApId(dbOf(a), fromBUrl))?.title === "From B, edited",
+      "bob's edit on A",
+    );
+    const fourth = await alice.createPost({ community_id: lobbyId, name: "Fourth" });
+    await waitUntil(() => peer.received.length > receivedBefore, "the fourth post's Announce at the peer");
+    expect(peer.received.slice(receivedBefore).map((r) => r.activity)).toEqual([
+      expect.objectContaining({ type: "Announce", object: fourth.post_view.post.ap_id }),
+    ]);
   });
 
   test("Mastodon reads the author's pronouns as a profile field; the Plenum follower does not double them", async () => {
