@@ -2,8 +2,8 @@
 // threadiverse follower (bob on B, a real Plenum instance) side by side. The peer's Follow is
 // accepted at once with the Follow embedded; A learns from the peer's NodeInfo that it runs
 // Mastodon; the peer then gets each new post once, as Announce{object: <post URL>} (undone when
-// the post is deleted), and nothing for comments, votes or edits, while B gets every activity
-// wrapped as before.
+// the post is deleted), the author's own Update and Delete of a post, and nothing for comments
+// or votes, while B gets every activity wrapped as before. A Follow of a person is rejected.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   type Db,
@@ -93,7 +93,7 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     expect(stored?.checkedAt).toBeInstanceOf(Date);
   });
 
-  test("the Mastodon follower gets each post once, by URL, and no comments, votes or edits", async () => {
+  test("the Mastodon follower gets each post once, by URL, its author's edit, and no comments or votes", async () => {
     const first = await alice.createPost({ community_id: lobbyId, name: "Hello", body: "Some **bold** words" });
     firstId = first.post_view.post.id;
     firstUrl = first.post_view.post.ap_id;
@@ -122,13 +122,18 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
       ]),
     });
 
-    // A comment, a vote and an edit: B gets them, the peer nothing.
+    // A comment and its edit, a vote and an edit of the post: B gets them, the peer only the
+    // post's edit, from alice herself.
     const comment = await alice.createComment({ post_id: first.post_view.post.id, content: "A comment" });
+    await alice.editComment({ comment_id: comment.comment_view.comment.id, content: "A comment, edited" });
     await alice.likePost({ post_id: first.post_view.post.id, score: 0 });
     await alice.editPost({ post_id: first.post_view.post.id, name: "Hello again" });
     const commentUrl = comment.comment_view.comment.ap_id;
     commentId = comment.comment_view.comment.id;
-    await waitUntil(async () => (await findCommentByApId(dbOf(b), commentUrl)) !== undefined, "the comment on B");
+    await waitUntil(
+      async () => (await findCommentByApId(dbOf(b), commentUrl))?.body.includes("edited") === true,
+      "the comment's edit on B",
+    );
     await waitUntil(async () => (await findPostByApId(dbOf(b), firstUrl))?.title === "Hello again", "the edit on B");
     await waitUntil(async () => (await findPostByApId(dbOf(b), firstUrl))?.score === 0, "the vote on B");
 
@@ -137,10 +142,16 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     const second = await alice.createPost({ community_id: lobbyId, name: "Second" });
     await waitUntil(() => announcesAtPeer().length >= 2, "the second post's Announce at the peer");
     expect(announcesAtPeer().map((activity) => activity.object)).toEqual([firstUrl, second.post_view.post.ap_id]);
-    expect(peer.received.map((r) => r.activity.type)).toEqual(["Accept", "Announce", "Announce"]);
+    expect(peer.received.map((r) => r.activity.type)).toEqual(["Accept", "Announce", "Update", "Announce"]);
+    const update = peer.received.find((r) => r.activity.type === "Update");
+    expect(update?.activity).toMatchObject({
+      actor: `${a.origin}/u/alice`,
+      object: { type: "Page", id: firstUrl, name: "Hello again", attributedTo: `${a.origin}/u/alice` },
+    });
+    expect(update?.keyId).toBe(`${a.origin}/u/alice#main-key`);
   });
 
-  test("deleting a post takes its boost back, restoring it boosts it again; deleting a comment sends nothing", async () => {
+  test("deleting a post takes its boost back and sends alice's Delete, restoring it boosts it again; deleting a comment sends nothing", async () => {
     const [boost] = announcesAtPeer();
     await alice.deleteComment({ comment_id: commentId, deleted: true });
     await alice.deletePost({ post_id: firstId, deleted: true });
@@ -150,13 +161,25 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
       actor: lobbyUrl,
       object: { type: "Announce", id: boost?.id, actor: lobbyUrl, object: firstUrl },
     });
+    await waitUntil(() => peer.received.some((r) => r.activity.type === "Delete"), "the Delete at the peer");
+    const remove = peer.received.find((r) => r.activity.type === "Delete");
+    expect(remove?.activity).toMatchObject({ actor: `${a.origin}/u/alice`, object: firstUrl });
+    expect(remove?.keyId).toBe(`${a.origin}/u/alice#main-key`);
     await alice.deletePost({ post_id: firstId, deleted: false });
     await waitUntil(() => announcesAtPeer().length >= 3, "the Announce again at the peer");
     expect(announcesAtPeer()[2]).toMatchObject({ id: boost?.id, object: firstUrl });
-    expect(peer.received.map((r) => r.activity.type)).toEqual(["Accept", "Announce", "Announce", "Undo", "Announce"]);
+    expect(peer.received.map((r) => r.activity.type)).toEqual([
+      "Accept",
+      "Announce",
+      "Update",
+      "Announce",
+      "Undo",
+      "Delete",
+      "Announce",
+    ]);
   });
 
-  test("a post from another server's member is boosted once too, and its comments are not", async () => {
+  test("a post from another server's member is boosted once too, and its comments and edits are not", async () => {
     const lobbyOnB = await findCommunityByApId(dbOf(b), lobbyUrl);
     if (!lobbyOnB) throw new Error("B lost the community");
     const before = announcesAtPeer().length;
@@ -184,6 +207,19 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
         .slice(before)
         .map((activity) => activity.object),
     ).toEqual([fromBUrl, third.post_view.post.ap_id]);
+
+    // bob's edit of his post is his server's to send: A announces it to B, the peer gets nothing.
+    const receivedBefore = peer.received.length;
+    await bob.editPost({ post_id: fromB.post_view.post.id, name: "From B, edited" });
+    await waitUntil(
+      async () => (await findPostByApId(dbOf(a), fromBUrl))?.title === "From B, edited",
+      "bob's edit on A",
+    );
+    const fourth = await alice.createPost({ community_id: lobbyId, name: "Fourth" });
+    await waitUntil(() => peer.received.length > receivedBefore, "the fourth post's Announce at the peer");
+    expect(peer.received.slice(receivedBefore).map((r) => r.activity)).toEqual([
+      expect.objectContaining({ type: "Announce", object: fourth.post_view.post.ap_id }),
+    ]);
   });
 
   test("Mastodon reads the author's pronouns as a profile field; the Plenum follower does not double them", async () => {
@@ -199,5 +235,23 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
     // B stored alice when the first post reached it.
     const aliceOnB = await findPersonByApId(dbOf(b), `${a.origin}/u/alice`);
     expect(aliceOnB?.display_name).toBe("Alice");
+  });
+
+  test("a Follow of a person is rejected with the Follow and its id embedded; its Undo is taken quietly", async () => {
+    // Last: the Reject reaches the peer after everything the tests above count.
+    const follow = await peer.follow(mia, `alice@${new URL(a.origin).host}`);
+    expect(follow.target.id).toBe(`${a.origin}/u/alice`);
+    await waitUntil(() => peer.received.some((r) => r.activity.type === "Reject"), "the Reject at the peer");
+    const reject = peer.received.find((r) => r.activity.type === "Reject");
+    expect(reject?.activity).toMatchObject({
+      type: "Reject",
+      actor: `${a.origin}/u/alice`,
+      object: { type: "Follow", id: follow.follow.id, actor: mia.id, object: `${a.origin}/u/alice` },
+    });
+    expect(reject?.keyId).toBe(`${a.origin}/u/alice#main-key`);
+    expect(follow.accept).toBeNull();
+    const [undone] = await peer.unfollow(mia, follow);
+    expect(undone?.status).toBeGreaterThanOrEqual(200);
+    expect(undone?.status).toBeLessThan(300);
   });
 });

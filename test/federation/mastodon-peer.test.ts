@@ -97,7 +97,7 @@ describe("the Mastodon-like test peer", () => {
   });
 
   // Last: from here on, lobby@host is the person.
-  test("finds the person, not the community, behind a handle both have, and the community by its URL; the person's follow stays pending", async () => {
+  test("finds the person, not the community, behind a handle both have, and the community by its URL; the person's follow is rejected", async () => {
     await a.user("lobby");
     const host = new URL(a.origin).host;
     // Mastodon takes the first self link; the actor it names must lead back to the handle.
@@ -108,14 +108,16 @@ describe("the Mastodon-like test peer", () => {
     expect(await peer.webfinger(`${String(person.preferredUsername)}@${host}`)).toBe(person.id);
     // The community is still what its own URL names (Mastodon's search by URL).
     expect(await peer.fetch(`${a.origin}/c/lobby`)).toMatchObject({ type: "Group", preferredUsername: "lobby" });
-    // Following the handle follows the person, which Plenum does not accept: it stays pending,
-    // so nobody gets a post twice (as the person's and as the community's boost).
+    // Following the handle follows the person, which Plenum rejects (only communities are
+    // followed), so nobody gets a post twice (as the person's and as the community's boost).
     const follow = await peer.follow(peer.account("pia"), `lobby@${host}`);
     expect(follow.target.id).toBe(person.id);
-    await waitUntil(async () => {
-      const queued = await a.runtime.database.db.selectFrom("queue_messages").select("id").execute();
-      return queued.length === 0;
-    }, "A's queues to drain");
+    const rejectOf = () =>
+      peer.received.find(
+        (r) => r.activity.type === "Reject" && (r.activity.object as Json | undefined)?.id === follow.follow.id,
+      );
+    await waitUntil(() => rejectOf() !== undefined, "the Reject at the peer");
+    expect(rejectOf()?.activity.actor).toBe(person.id);
     expect(follow.accept).toBeNull();
   });
 });

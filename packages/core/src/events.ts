@@ -14,6 +14,11 @@ export type DomainEvent =
   | { type: "community_unfollowed"; communityId: string; personId: string; followActivityId: string | null }
   /** A local community accepted a remote person's follow: send Accept(Follow). */
   | { type: "community_follow_accepted"; communityId: string; personId: string; followActivityId: string }
+  /**
+   * A remote person asked to follow a local person, who cannot be followed (as on Lemmy 0.19):
+   * send Reject(Follow), so their server does not keep the request pending.
+   */
+  | { type: "person_follow_rejected"; personId: string; followerId: string; followActivityId: string }
   /** A local person wrote a post: send Create(Page) to a remote community, or announce it. */
   | { type: "post_created"; communityId: string; personId: string; postId: string }
   /** A local person edited their post: send Update(Page). */

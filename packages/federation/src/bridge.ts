@@ -9,11 +9,12 @@
 //   a report's resolution → to the reporter's server only
 //   site ban of a local person → to one inbox on every instance known here
 //   profile edit, account deletion (person-out.ts) → to the servers of the person's communities
+//   a remote Follow of a local person → Reject(Follow), to the follower
 //
 // Posts (Create/Update of a Page) are announced a second time as Announce(Page), as Lemmy does
 // (federation-wire-formats.md §2.8). Followers on microblog servers (Mastodon and kin) get only
-// an Announce of each new post (microblog.ts).
-import { Accept, Follow, type Recipient, Undo } from "@fedify/vocab";
+// an Announce of each new post, and its author's own Update and Delete of it (microblog.ts).
+import { Accept, Follow, type Recipient, Reject, Undo } from "@fedify/vocab";
 import { getLogger } from "@logtape/logtape";
 import {
   type CommunityRow,
@@ -41,7 +42,7 @@ import {
 import type { PlenumContext } from "./context.ts";
 import { type Delivery, deliveriesFor, deliverJson } from "./deliver.ts";
 import { communityIdentifier, personIdentifier } from "./identifiers.ts";
-import { postOf, splitByInstanceKind, toMicroblogActivityJson } from "./microblog.ts";
+import { microblogAuthorOf, postOf, splitByInstanceKind, toMicroblogActivityJson } from "./microblog.ts";
 import { communityUpdateActivity, moderationActivity, siteBanActivity } from "./moderation-out.ts";
 import { isGone, type Json, toNoteJson, toPageJson, withContext } from "./objects.ts";
 import { personActivity, personAudience } from "./person-out.ts";
@@ -74,7 +75,7 @@ async function allowed(ctx: PlenumContext, targets: Delivery[]): Promise<Deliver
  * A local community announces `activity` to its followers: one delivery per shared inbox. Servers
  * that read FEP-1b12 (and unknown ones) get every activity wrapped, and a post's Create or Update
  * also as the Page itself with the author as `actor`; microblog servers get only each new post,
- * once, and its withdrawal (microblog.ts).
+ * once, and its withdrawal, plus a local author's own edits and deletion of it (microblog.ts).
  */
 async function announce(ctx: PlenumContext, community: CommunityRow, activity: Json): Promise<void> {
   const followers = await listRemoteFollowers(ctx.data.db, community.id);
@@ -102,6 +103,8 @@ async function announce(ctx: PlenumContext, community: CommunityRow, activity: J
   if (microblog.length > 0) {
     const boost = await toMicroblogActivityJson(ctx, group, activity, (type) => newActivityId(ctx.origin, type));
     if (boost) await deliverJson(ctx, sender, microblog, withContext(boost), ordered);
+    const author = await microblogAuthorOf(ctx, activity);
+    if (author) await deliverJson(ctx, personIdentifier(author), microblog, withContext(activity), ordered);
   }
 }
 
@@ -341,6 +344,28 @@ export async function handleDomainEvent(ctx: PlenumContext, event: DomainEvent):
       const targets = await allowed(ctx, await personAudience(ctx, event));
       await deliverJson(ctx, personIdentifier(found.person.name), targets, found.activity, {
         orderingKey: found.person.ap_id,
+      });
+      return;
+    }
+    case "person_follow_rejected": {
+      const [person, follower] = await Promise.all([
+        findPersonById(db, event.personId),
+        findPersonById(db, event.followerId),
+      ]);
+      if (!person?.local || !follower || follower.local) return;
+      // Mastodon matches the Reject to its follow request by the embedded Follow's id.
+      const reject = new Reject({
+        id: activityId(ctx, "reject"),
+        actor: new URL(person.ap_id),
+        to: new URL(follower.ap_id),
+        object: new Follow({
+          id: new URL(event.followActivityId),
+          actor: new URL(follower.ap_id),
+          object: new URL(person.ap_id),
+        }),
+      });
+      await ctx.sendActivity({ identifier: personIdentifier(person.name) }, recipientOf(follower), reject, {
+        orderingKey: person.ap_id,
       });
       return;
     }

@@ -9,11 +9,22 @@
 // When the post is deleted or removed they get Undo of that Announce, which takes the boost out of
 // timelines (Mastodon finds the boost by the Announce's id, so that id is derived from the post's);
 // when it is restored, the Announce again.
+// Mastodon takes an edit or a deletion of a status only from the status's author (its Update and
+// Delete handlers match the status by id and actor; federation-wire-formats.md §3.6), so for a
+// local person's post they also get the author's own Update(Page) and Delete, signed by the author.
 import { createHash } from "node:crypto";
-import { type DbLike, findInstanceSoftware, findPostByApId, hostOf, instanceKindOf } from "@plenum/core";
+import {
+  type DbLike,
+  findInstanceSoftware,
+  findPersonByApId,
+  findPostByApId,
+  hostOf,
+  instanceKindOf,
+} from "@plenum/core";
 import { embeddedType, toAnnounceJson } from "./activities.ts";
 import type { PlenumContext } from "./context.ts";
 import type { Delivery } from "./deliver.ts";
+import { parseActorIdentifier } from "./identifiers.ts";
 import { POST_OBJECT_TYPES } from "./inbox/parse.ts";
 import { ensureInstanceSoftware } from "./nodeinfo.ts";
 import type { Json } from "./objects.ts";
@@ -105,7 +116,8 @@ function deletion(activity: Json): { objectId: string; restored: boolean } | nul
 /**
  * What microblog followers are sent for an activity the community announces, or null: a new
  * post's Announce, Undo of it when the post is deleted or removed, the Announce again when it is
- * restored. Comments, votes and edits send nothing.
+ * restored. Comments, votes and edits send nothing here (a local author's own edit or deletion of
+ * a post goes out as it is: microblogAuthorOf).
  */
 export async function toMicroblogActivityJson(
   ctx: PlenumContext,
@@ -120,4 +132,26 @@ export async function toMicroblogActivityJson(
   const announce = toPostAnnounceJson(ctx.origin, community, deleted.objectId);
   if (deleted.restored) return announce;
   return { ...toAnnounceJson(newActivityId("undo"), community, announce), type: "Undo" };
+}
+
+/**
+ * The name of the local person whose own edit or deletion of their post `activity` is, or null:
+ * microblog followers are sent those as they are, signed by that person (comments, votes,
+ * restores and moderators' removals are not; Mastodon would drop them).
+ */
+export async function microblogAuthorOf(ctx: PlenumContext, activity: Json): Promise<string | null> {
+  if (typeof activity.actor !== "string") return null;
+  const parsed = ctx.parseUri(new URL(activity.actor));
+  const ref = parsed?.type === "actor" ? parseActorIdentifier(parsed.identifier) : null;
+  if (ref?.kind !== "person") return null;
+  if (activity.type === "Update") {
+    return postOf(activity)?.attributedTo === activity.actor ? ref.name : null;
+  }
+  const deleted = deletion(activity);
+  if (deleted === null || deleted.restored) return null;
+  const [post, author] = await Promise.all([
+    findPostByApId(ctx.data.db, deleted.objectId),
+    findPersonByApId(ctx.data.db, activity.actor),
+  ]);
+  return post && author?.local && post.creator_id === author.id ? ref.name : null;
 }

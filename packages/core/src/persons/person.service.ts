@@ -1,6 +1,7 @@
 import { hash } from "@node-rs/argon2";
 import type { Db } from "../db/connect.ts";
 import type { PersonRow } from "../db/schema.ts";
+import { eventsCommitted, recordEvent } from "../events.ts";
 import { ensureInstance } from "../instances/instance.repository.ts";
 import { createKeyPairs } from "../keys/key-pairs.ts";
 import { err, ok, type Result } from "../result.ts";
@@ -100,4 +101,18 @@ async function emailTaken(db: Db, email: string): Promise<boolean> {
 /** PostgreSQL's unique_violation: a concurrent insert won the race. */
 export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}
+
+/**
+ * A remote person asked to follow a local person. Persons here cannot be followed (as on Lemmy
+ * 0.19), so nothing is stored; the Reject goes out through the events queue.
+ */
+export async function rejectPersonFollow(
+  db: Db,
+  personId: string,
+  followerId: string,
+  followActivityId: string,
+): Promise<void> {
+  await recordEvent(db, { type: "person_follow_rejected", personId, followerId, followActivityId });
+  eventsCommitted();
 }
