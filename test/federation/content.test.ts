@@ -3,9 +3,9 @@
 // domain events, signed deliveries to A's community and A's Announces to the others; each side
 // ends up with the same rows and the same tallies.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { type Db, findCommentByApId, findCommunityByApId, findPostByApId } from "@plenum/core";
+import { findCommentByApId, findCommunityByApId, findPostByApId } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { followAccepted, startInstance, type TestInstance } from "../support/instances.ts";
+import { dbOf, followAccepted, startInstance, type TestInstance } from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 describe("a community on A with followers on B and C", () => {
@@ -18,8 +18,6 @@ describe("a community on A with followers on B and C", () => {
   let lobbyUrl: string;
   let postUrl: string;
   let commentUrl: string;
-
-  const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
 
   /** The community's id on an instance (each has its own row for it). */
   async function lobbyOn(instance: TestInstance): Promise<number> {

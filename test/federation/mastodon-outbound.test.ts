@@ -6,7 +6,6 @@
 // or votes, while B gets every activity wrapped as before. A Follow of a person is rejected.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
-  type Db,
   findCommentByApId,
   findCommunityByApId,
   findFollow,
@@ -16,7 +15,7 @@ import {
   findPostByApId,
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { startInstance, type TestInstance } from "../support/instances.ts";
+import { dbOf, startInstance, type TestInstance } from "../support/instances.ts";
 import { type Json, type MastodonPeer, type PeerAccount, startMastodonPeer } from "../support/mastodon-peer.ts";
 import { waitUntil } from "../support/wait.ts";
 
@@ -33,7 +32,6 @@ describe("a community on A followed from Mastodon and from Plenum", () => {
   let firstUrl: string;
   let commentId: number;
 
-  const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
   /** The Announces that reached the peer, in order of arrival. */
   const announcesAtPeer = () => peer.received.filter((r) => r.activity.type === "Announce").map((r) => r.activity);
 

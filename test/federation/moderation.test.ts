@@ -7,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
   checkBan,
   createSeries,
-  type Db,
-  findCommunityByApId,
   findLocalAccount,
   findLocalPersonByName,
   findPersonByApId,
@@ -17,7 +15,15 @@ import {
   runMegathreadTick,
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { followAccepted, startInstance, type TestInstance } from "../support/instances.ts";
+import {
+  communityOn,
+  dbOf,
+  followAccepted,
+  personOn,
+  postOn,
+  startInstance,
+  type TestInstance,
+} from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 describe("moderation of a community on A, followed from B and C", () => {
@@ -32,26 +38,7 @@ describe("moderation of a community on A, followed from B and C", () => {
   let alicePostUrl: string;
   let carolPostUrl: string;
 
-  const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
-
-  async function lobbyOn(instance: TestInstance) {
-    const row = await findCommunityByApId(dbOf(instance), lobbyUrl);
-    if (!row) throw new Error(`${instance.origin} does not know the lobby`);
-    return row;
-  }
-
-  async function postOn(instance: TestInstance, url: string) {
-    const row = await findPostByApId(dbOf(instance), url);
-    if (!row) throw new Error(`${instance.origin} does not have ${url}`);
-    return row;
-  }
-
-  /** A person's id on an instance, by their ActivityPub id. */
-  async function personOn(instance: TestInstance, apId: string): Promise<number> {
-    const row = await findPersonByApId(dbOf(instance), apId);
-    if (!row) throw new Error(`${instance.origin} does not know ${apId}`);
-    return Number(row.id);
-  }
+  const lobbyOn = (instance: TestInstance) => communityOn(instance, lobbyUrl);
 
   async function modlogOf(instance: TestInstance, action: string) {
     return dbOf(instance)
@@ -155,7 +142,7 @@ describe("moderation of a community on A, followed from B and C", () => {
   });
 
   test("a ban on A holds on B and C: carol cannot post there from C, and her content is removed", async () => {
-    const carolOnA = await personOn(a, `${c.origin}/u/carol`);
+    const carolOnA = Number((await personOn(a, `${c.origin}/u/carol`)).id);
     const lobbyOnA = await lobbyOn(a);
     await alice.banFromCommunity({
       community_id: Number(lobbyOnA.id),
@@ -166,7 +153,7 @@ describe("moderation of a community on A, followed from B and C", () => {
       expires: Math.floor(Date.now() / 1000) + 86_400,
     });
     for (const instance of [b, c]) {
-      const carolThere = String(await personOn(instance, `${c.origin}/u/carol`));
+      const carolThere = (await personOn(instance, `${c.origin}/u/carol`)).id;
       const lobbyThere = (await lobbyOn(instance)).id;
       await waitUntil(
         async () => (await checkBan(dbOf(instance), carolThere, { communityId: lobbyThere })) !== null,
@@ -193,7 +180,7 @@ describe("moderation of a community on A, followed from B and C", () => {
       remove_data: true,
     });
     for (const instance of [b, c]) {
-      const carolThere = String(await personOn(instance, `${c.origin}/u/carol`));
+      const carolThere = (await personOn(instance, `${c.origin}/u/carol`)).id;
       const lobbyThere = (await lobbyOn(instance)).id;
       await waitUntil(
         async () =>
@@ -207,7 +194,7 @@ describe("moderation of a community on A, followed from B and C", () => {
   test("a report from B reaches A's report queue", async () => {
     const onB = await postOn(b, alicePostUrl);
     await bob.createPostReport({ post_id: Number(onB.id), reason: "wrong flair" });
-    const bobOnA = String(await personOn(a, `${b.origin}/u/bob`));
+    const bobOnA = (await personOn(a, `${b.origin}/u/bob`)).id;
     const onA = await postOn(a, alicePostUrl);
     await waitUntil(async () => {
       const report = await dbOf(a)
@@ -245,7 +232,7 @@ describe("moderation of a community on A, followed from B and C", () => {
     const lobbyOnA = await lobbyOn(a);
     await alice.addModToCommunity({
       community_id: Number(lobbyOnA.id),
-      person_id: await personOn(a, `${b.origin}/u/bob`),
+      person_id: Number((await personOn(a, `${b.origin}/u/bob`)).id),
       added: true,
     });
     // The community announces it: B and C know bob moderates the lobby.

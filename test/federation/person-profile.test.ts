@@ -13,7 +13,6 @@
 import { generateCryptoKeyPair, importJwk, signRequest } from "@fedify/fedify";
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import {
-  type Db,
   findCommunityByApId,
   findFollow,
   findKeyPairs,
@@ -22,7 +21,7 @@ import {
   findPostByApId,
 } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { INSTANCE_PASSWORD, startInstance, type TestInstance } from "../support/instances.ts";
+import { dbOf, INSTANCE_PASSWORD, startInstance, type TestInstance } from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 describe("profile edits and account deletion between A and B", () => {
@@ -35,7 +34,6 @@ describe("profile edits and account deletion between A and B", () => {
   let bobUrl: string;
   let bobPostUrl: string;
 
-  const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
   const personOn = async (instance: TestInstance, url: string) => {
     const row = await findPersonByApId(dbOf(instance), url);
     if (!row) throw new Error(`${instance.origin} does not know ${url}`);

@@ -5,9 +5,17 @@
 //   - carla, C's admin, bans carol from C (a site ban): C sends Block{target: C} to every instance
 //     it knows; A and B ban carol too and remove her content, and lift it all with the Undo.
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
-import { checkBan, type Db, findCommunityByApId, findPersonByApId, findPostByApId, writeSiteBan } from "@plenum/core";
+import { checkBan, findPersonByApId, findPostByApId, writeSiteBan } from "@plenum/core";
 import type { LemmyHttp } from "lemmy-js-client";
-import { followAccepted, startInstance, type TestInstance } from "../support/instances.ts";
+import {
+  communityOn,
+  dbOf,
+  followAccepted,
+  personOn,
+  postOn,
+  startInstance,
+  type TestInstance,
+} from "../support/instances.ts";
 import { waitUntil } from "../support/wait.ts";
 
 describe("community settings and site bans between A, B and C", () => {
@@ -22,25 +30,8 @@ describe("community settings and site bans between A, B and C", () => {
   let carolUrl: string;
   let carolPostUrl: string;
 
-  const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
-
-  async function lobbyOn(instance: TestInstance) {
-    const row = await findCommunityByApId(dbOf(instance), lobbyUrl);
-    if (!row) throw new Error(`${instance.origin} does not know the lobby`);
-    return row;
-  }
-
-  async function postOn(instance: TestInstance, url: string) {
-    const row = await findPostByApId(dbOf(instance), url);
-    if (!row) throw new Error(`${instance.origin} does not have ${url}`);
-    return row;
-  }
-
-  async function carolOn(instance: TestInstance): Promise<string> {
-    const row = await findPersonByApId(dbOf(instance), carolUrl);
-    if (!row) throw new Error(`${instance.origin} does not know carol`);
-    return row.id;
-  }
+  const lobbyOn = (instance: TestInstance) => communityOn(instance, lobbyUrl);
+  const carolOn = async (instance: TestInstance) => (await personOn(instance, carolUrl)).id;
 
   const follows = (instance: TestInstance, name: string) => followAccepted(instance, name, lobbyUrl);
 

@@ -4,7 +4,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
-import { findCommunityByApId, findFollow, findLocalPersonByName } from "@plenum/core";
+import {
+  type Db,
+  findCommunityByApId,
+  findFollow,
+  findLocalPersonByName,
+  findPersonByApId,
+  findPostByApId,
+} from "@plenum/core";
 import {
   type AdminOutcome,
   buildApp,
@@ -183,3 +190,21 @@ export async function followAccepted(instance: TestInstance, name: string, commu
     `${name}'s follow to be accepted`,
   );
 }
+
+/** An instance's database. */
+export const dbOf = (instance: TestInstance): Db => instance.runtime.database.db;
+
+/** The row an instance holds for an ActivityPub id; a test's precondition, so none throws. */
+async function heldBy<Row>(
+  instance: TestInstance,
+  apId: string,
+  find: (db: Db, apId: string) => Promise<Row | undefined>,
+) {
+  const row = await find(dbOf(instance), apId);
+  if (!row) throw new Error(`${instance.origin} does not know ${apId}`);
+  return row;
+}
+
+export const communityOn = (instance: TestInstance, apId: string) => heldBy(instance, apId, findCommunityByApId);
+export const postOn = (instance: TestInstance, apId: string) => heldBy(instance, apId, findPostByApId);
+export const personOn = (instance: TestInstance, apId: string) => heldBy(instance, apId, findPersonByApId);
